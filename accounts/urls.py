@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("onboarding/", views.onboarding, name="onboarding"),
+    path("settings/profile/", views.settings_profile, name="settings_profile"),
+    path("settings/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("settings/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("contractors/<uuid:user_id>/", views.contractor_profile, name="contractor_profile"),
+]

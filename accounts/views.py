@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError
+
+from . import selectors, services
+from .forms import ApiTokenForm, ContractorOnboardingForm, HomeownerOnboardingForm, ProfileForm
+
+
+@login_required
+def dashboard(request):
+    if not request.user.profile_complete:
+        return redirect("accounts:onboarding")
+    return render(request, "accounts/dashboard.html")
+
+
+@login_required
+def onboarding(request):
+    user = request.user
+    if user.is_contractor:
+        instance = getattr(user, "contractor_profile", None)
+        form = ContractorOnboardingForm(request.POST or None, instance=instance)
+        if request.method == "POST" and form.is_valid():
+            services.contractor_profile_save(
+                actor=user, trades=form.cleaned_data["trades"], request=request, **form.profile_fields()
+            )
+            messages.success(request, "Your contractor profile is ready. Homeowners can now see it.")
+            return redirect("accounts:dashboard")
+    else:
+        profile = getattr(user, "homeowner_profile", None)
+        form = HomeownerOnboardingForm(request.POST or None, initial={"zip_code": profile.zip_code if profile else ""})
+        if request.method == "POST" and form.is_valid():
+            services.homeowner_profile_save(actor=user, zip_code=form.cleaned_data["zip_code"], request=request)
+            messages.success(request, "You're all set. Post your first job whenever you're ready.")
+            return redirect("accounts:dashboard")
+    return render(request, "accounts/onboarding.html", {"form": form, "first_time": not user.profile_complete})
+
+
+@login_required
+def settings_profile(request):
+    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"], request=request)
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:settings_profile")
+    return render(request, "accounts/settings_profile.html", {"form": form, "section": "profile"})
+
+
+@login_required
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"], request=request)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
+            form = ApiTokenForm()
+    context = {"form": form, "tokens": selectors.tokens_of(request.user), "new_token": new_token, "section": "tokens"}
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id):
+    token = selectors.token_of(request.user, token_id)
+    services.api_token_revoke(actor=request.user, token=token, request=request)
+    messages.success(request, f"Token “{token.name}” revoked. Programs using it stop working at once.")
+    return redirect("accounts:api_tokens")
+
+
+def contractor_profile(request, user_id):
+    profile = selectors.public_contractor(user_id)
+    return render(request, "accounts/contractor_profile.html", {"profile": profile})

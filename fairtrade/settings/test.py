@@ -1,0 +1,24 @@
+"""Test settings: the embedded default, made fast and deterministic.
+
+DATABASE_URL and REDIS_URL still switch to PostgreSQL and Redis (CI sets both).
+"""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+DEBUG = False
+# Argon2 is the production hasher (base.py); tests hash thousands of passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if REDIS_URL:
+    # Separate keyspace so a test run never touches a developer's cache.
+    CACHES["default"]["KEY_PREFIX"] = "ftw-test"
+ALLOWED_HOSTS = ["*"]
+SITE_URL = "http://testserver"
+AXES_ENABLED = True
