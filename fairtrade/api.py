@@ -1,10 +1,5 @@
-"""/api/v1/: every app contributes the urlpatterns of its api.py."""
+"""/api/v1/: every app's api.py contributes its urlpatterns (fairtrade.discovery)."""
 
-from django.urls import include, path
+from .discovery import app_urlpatterns
 
-app_name = "api"
-
-urlpatterns = [
-    path("", include("accounts.api")),
-    path("", include("jobs.api")),
-]
+urlpatterns = app_urlpatterns("api")

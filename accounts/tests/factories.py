@@ -1,0 +1,65 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import ContractorProfile, HomeownerProfile, User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name")
+    role = User.Role.HOMEOWNER
+    phone_verified_at = None
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class HomeownerFactory(UserFactory):
+    role = User.Role.HOMEOWNER
+    phone = factory.Sequence(lambda n: f"+1512555{n:04d}")
+    phone_verified_at = factory.LazyFunction(timezone.now)
+    profile = factory.RelatedFactory("accounts.tests.factories.HomeownerProfileFactory", factory_related_name="user")
+
+
+class ContractorFactory(UserFactory):
+    role = User.Role.CONTRACTOR
+    phone = factory.Sequence(lambda n: f"+1737555{n:04d}")
+    phone_verified_at = factory.LazyFunction(timezone.now)
+    profile = factory.RelatedFactory("accounts.tests.factories.ContractorProfileFactory", factory_related_name="user")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class HomeownerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HomeownerProfile
+
+    zip_code = "78701"
+
+
+class ContractorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractorProfile
+
+    business_name = factory.Sequence(lambda n: f"Builder {n} LLC")
+    zip_code = "78702"
+    service_radius_miles = 25
+    years_in_business = 5
