@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import BaseModel
+from core.money import MAX_AMOUNT_CENTS
+
+
+class ContractStatus(models.TextChoices):
+    AWAITING_FUNDING = "awaiting_funding", "Awaiting funding"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Contract(BaseModel):
+    Status = ContractStatus
+
+    # ARCHITECTURE.md: awaiting_funding -> active (first milestone funded) -> completed (every
+    # milestone closed); awaiting_funding -> cancelled (the job goes back to reviewing).
+    # A disputed milestone does not change the contract's status: it stays active.
+    TRANSITIONS = {
+        Status.AWAITING_FUNDING: {Status.ACTIVE, Status.CANCELLED},
+        Status.ACTIVE: {Status.COMPLETED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    job = models.ForeignKey("jobs.Job", on_delete=models.PROTECT, related_name="contracts")
+    bid = models.ForeignKey("bids.Bid", on_delete=models.PROTECT, related_name="contracts")
+    homeowner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts_as_homeowner")
+    contractor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts_as_contractor"
+    )
+    total_cents = models.BigIntegerField()
+    # The platform fee rate at award time: a later change of PLATFORM_FEE_BPS never reprices it.
+    fee_bps = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_FUNDING)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["homeowner", "-created_at"], name="contract_homeowner_idx"),
+            models.Index(fields=["contractor", "-created_at"], name="contract_contractor_idx"),
+            models.Index(fields=["status"], name="contract_status_idx"),
+        ]
+        constraints = [
+            # Two simultaneous awards cannot both produce a live contract.
+            models.UniqueConstraint(fields=["job"], condition=~Q(status="cancelled"), name="contract_one_live_per_job"),
+            models.CheckConstraint(condition=Q(total_cents__gt=0), name="contract_total_positive"),
+            models.CheckConstraint(condition=Q(total_cents__lte=MAX_AMOUNT_CENTS), name="contract_total_cap"),
+            models.CheckConstraint(condition=Q(fee_bps__gte=0, fee_bps__lte=10_000), name="contract_fee_bps_range"),
+            models.CheckConstraint(condition=~Q(homeowner=F("contractor")), name="contract_parties_differ"),
+            models.CheckConstraint(condition=Q(status__in=ContractStatus.values), name="contract_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"Contract {str(self.pk)[:8]}"
+
+
+class MilestoneStatus(models.TextChoices):
+    UNFUNDED = "unfunded", "Awaiting payment"
+    FUNDED = "funded", "Funded (in escrow)"
+    SUBMITTED = "submitted", "Submitted for approval"
+    DISPUTED = "disputed", "Disputed"
+    RELEASED = "released", "Released"
+    REFUNDED = "refunded", "Refunded"
+    SPLIT = "split", "Split"
+
+
+class Milestone(BaseModel):
+    Status = MilestoneStatus
+
+    # ARCHITECTURE.md: unfunded -> funded -> submitted -> released; submitted -> funded when
+    # the homeowner requests changes; submitted -> disputed -> released | refunded | split.
+    # funded -> disputed: a dispute before any submission (work abandoned, no-show) must be
+    # possible too. disputed -> funded | submitted: the opener withdraws the dispute and the
+    # milestone returns to where it was.
+    TRANSITIONS = {
+        Status.UNFUNDED: {Status.FUNDED},
+        Status.FUNDED: {Status.SUBMITTED, Status.DISPUTED},
+        Status.SUBMITTED: {Status.RELEASED, Status.FUNDED, Status.DISPUTED},
+        Status.DISPUTED: {Status.RELEASED, Status.REFUNDED, Status.SPLIT, Status.FUNDED, Status.SUBMITTED},
+        Status.RELEASED: set(),
+        Status.REFUNDED: set(),
+        Status.SPLIT: set(),
+    }
+    CLOSED = {Status.RELEASED, Status.REFUNDED, Status.SPLIT}
+    IN_ESCROW = {Status.FUNDED, Status.SUBMITTED, Status.DISPUTED}
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    amount_cents = models.BigIntegerField()
+    # The homeowner's fee on this milestone (contract.fee_bps, half up), fixed at award.
+    fee_cents = models.BigIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNFUNDED)
+    funded_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    auto_approve_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When released, refunded or split.")
+
+    class Meta:
+        ordering = ["contract", "position"]
+        indexes = [
+            # The auto-approve sweeper: submitted milestones whose clock ran out.
+            models.Index(fields=["status", "auto_approve_at"], name="milestone_autoapprove_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "position"], name="milestone_position_unique"),
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="milestone_amount_positive"),
+            models.CheckConstraint(condition=Q(amount_cents__lte=MAX_AMOUNT_CENTS), name="milestone_amount_cap"),
+            models.CheckConstraint(condition=Q(fee_cents__gte=0), name="milestone_fee_non_negative"),
+            models.CheckConstraint(condition=Q(fee_cents__lte=F("amount_cents")), name="milestone_fee_lte_amount"),
+            models.CheckConstraint(condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+    @property
+    def total_due_cents(self):
+        """What the homeowner pays to fund it: the amount plus the platform fee."""
+        return self.amount_cents + self.fee_cents

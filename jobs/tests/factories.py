@@ -1,0 +1,35 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import HomeownerFactory
+from jobs.models import Category, Job
+
+
+def category(slug="plumbing"):
+    return Category.objects.get(slug=slug)
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """An open job in Austin 78701. Pass status=... for other states."""
+
+    class Meta:
+        model = Job
+
+    homeowner = factory.SubFactory(HomeownerFactory)
+    title = factory.Sequence(lambda n: f"Replace kitchen faucet #{n}")
+    description = "Leaky single-handle faucet; new one is bought. Shut-off valves may need replacing."
+    category = factory.LazyFunction(lambda: Category.objects.get(slug="plumbing"))
+    zip_code = "78701"
+    city = "Austin"
+    state = "TX"
+    latitude = 30.2713
+    longitude = -97.7426
+    address = "100 Congress Ave"
+    budget_min_cents = 20_000
+    budget_max_cents = 60_000
+    desired_start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    bidding_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    status = Job.Status.OPEN
+    published_at = factory.LazyFunction(timezone.now)
