@@ -22,3 +22,4 @@ if REDIS_URL:
 ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
 AXES_ENABLED = True
+WHITENOISE_AUTOREFRESH = True  # no collectstatic needed for tests
