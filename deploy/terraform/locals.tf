@@ -4,13 +4,19 @@ data "aws_partition" "current" {}
 
 data "aws_availability_zones" "available" {
   state = "available"
+
+  filter {
+    name   = "zone-name"
+    values = [for s in var.availability_zone_suffixes : "${var.aws_region}${s}"]
+  }
 }
 
 locals {
   name       = "${var.project}-${var.environment}"
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  azs        = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  az_count   = length(var.availability_zone_suffixes)
+  azs        = sort(data.aws_availability_zones.available.names)
 
   tags = {
     Project     = var.project
@@ -20,11 +26,11 @@ locals {
   }
 
   # /16 -> /20 subnets: public 0-2, private (app) 4-6, isolated (data) 8-10.
-  public_subnet_cidrs   = [for i in range(var.az_count) : cidrsubnet(var.vpc_cidr, 4, i)]
-  private_subnet_cidrs  = [for i in range(var.az_count) : cidrsubnet(var.vpc_cidr, 4, i + 4)]
-  isolated_subnet_cidrs = [for i in range(var.az_count) : cidrsubnet(var.vpc_cidr, 4, i + 8)]
+  public_subnet_cidrs   = [for i in range(local.az_count) : cidrsubnet(var.vpc_cidr, 4, i)]
+  private_subnet_cidrs  = [for i in range(local.az_count) : cidrsubnet(var.vpc_cidr, 4, i + 4)]
+  isolated_subnet_cidrs = [for i in range(local.az_count) : cidrsubnet(var.vpc_cidr, 4, i + 8)]
 
-  nat_gateway_count = var.single_nat_gateway ? 1 : var.az_count
+  nat_gateway_count = var.single_nat_gateway ? 1 : local.az_count
 
   site_url = "https://${var.domain_name}"
 

@@ -23,7 +23,7 @@ resource "aws_internet_gateway" "main" {
 
 # Public: ALB and NAT gateways only. Nothing here gets a public IP automatically.
 resource "aws_subnet" "public" {
-  count = var.az_count
+  count = local.az_count
 
   vpc_id                  = aws_vpc.main.id
   cidr_block              = local.public_subnet_cidrs[count.index]
@@ -35,7 +35,7 @@ resource "aws_subnet" "public" {
 
 # Private (app): ECS tasks; egress to the internet through NAT.
 resource "aws_subnet" "private" {
-  count = var.az_count
+  count = local.az_count
 
   vpc_id            = aws_vpc.main.id
   cidr_block        = local.private_subnet_cidrs[count.index]
@@ -46,7 +46,7 @@ resource "aws_subnet" "private" {
 
 # Isolated (data): RDS and ElastiCache; no route to the internet at all.
 resource "aws_subnet" "isolated" {
-  count = var.az_count
+  count = local.az_count
 
   vpc_id            = aws_vpc.main.id
   cidr_block        = local.isolated_subnet_cidrs[count.index]
@@ -90,21 +90,21 @@ resource "aws_route" "public_internet" {
 }
 
 resource "aws_route_table_association" "public" {
-  count = var.az_count
+  count = local.az_count
 
   subnet_id      = aws_subnet.public[count.index].id
   route_table_id = aws_route_table.public.id
 }
 
 resource "aws_route_table" "private" {
-  count  = var.az_count
+  count  = local.az_count
   vpc_id = aws_vpc.main.id
 
   tags = { Name = "${local.name}-private-${local.azs[count.index]}" }
 }
 
 resource "aws_route" "private_nat" {
-  count = var.az_count
+  count = local.az_count
 
   route_table_id         = aws_route_table.private[count.index].id
   destination_cidr_block = "0.0.0.0/0"
@@ -112,7 +112,7 @@ resource "aws_route" "private_nat" {
 }
 
 resource "aws_route_table_association" "private" {
-  count = var.az_count
+  count = local.az_count
 
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private[count.index].id
@@ -126,7 +126,7 @@ resource "aws_route_table" "isolated" {
 }
 
 resource "aws_route_table_association" "isolated" {
-  count = var.az_count
+  count = local.az_count
 
   subnet_id      = aws_subnet.isolated[count.index].id
   route_table_id = aws_route_table.isolated.id

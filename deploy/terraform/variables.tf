@@ -35,10 +35,15 @@ variable "vpc_cidr" {
   default     = "10.0.0.0/16"
 }
 
-variable "az_count" {
-  description = "Number of availability zones to spread over."
-  type        = number
-  default     = 3
+variable "availability_zone_suffixes" {
+  description = "Availability zones to spread over, as suffixes of aws_region (pinned so a new AZ never reshapes the network)."
+  type        = list(string)
+  default     = ["a", "b", "c"]
+
+  validation {
+    condition     = length(var.availability_zone_suffixes) == 3
+    error_message = "The network is laid out over exactly three availability zones."
+  }
 }
 
 variable "single_nat_gateway" {

@@ -2,15 +2,6 @@
 # CLOUDFRONT on the CDN (static and media). Rate limit: 2000 requests per 5 minutes
 # per client IP.
 
-locals {
-  waf_managed_rule_groups = [
-    { name = "AWSManagedRulesAmazonIpReputationList", priority = 10 },
-    { name = "AWSManagedRulesCommonRuleSet", priority = 20 },
-    { name = "AWSManagedRulesKnownBadInputsRuleSet", priority = 30 },
-    { name = "AWSManagedRulesSQLiRuleSet", priority = 40 },
-  ]
-}
-
 resource "aws_wafv2_web_acl" "alb" {
   name        = "${local.name}-alb"
   description = "FairTradeWorker site: managed rules and per-IP rate limit"
@@ -43,43 +34,133 @@ resource "aws_wafv2_web_acl" "alb" {
     }
   }
 
-  dynamic "rule" {
-    for_each = local.waf_managed_rule_groups
+  rule {
+    name     = "AWSManagedRulesAmazonIpReputationList"
+    priority = 10
 
-    content {
-      name     = rule.value.name
-      priority = rule.value.priority
+    override_action {
+      none {}
+    }
 
-      override_action {
-        none {}
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAmazonIpReputationList"
       }
+    }
 
-      statement {
-        managed_rule_group_statement {
-          vendor_name = "AWS"
-          name        = rule.value.name
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-alb-AWSManagedRulesAmazonIpReputationList"
+      sampled_requests_enabled   = true
+    }
+  }
 
-          # Completion evidence and job photos are multipart uploads larger than
-          # the 8 KB body limit of the common rule set: count, don't block.
-          dynamic "rule_action_override" {
-            for_each = rule.value.name == "AWSManagedRulesCommonRuleSet" ? ["SizeRestrictions_BODY"] : []
+  rule {
+    name     = "AWSManagedRulesAnonymousIpList"
+    priority = 15
 
-            content {
-              name = rule_action_override.value
+    override_action {
+      none {}
+    }
 
-              action_to_use {
-                count {}
-              }
-            }
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAnonymousIpList"
+
+        # Stripe, SendGrid and Twilio call our webhooks from cloud data centres:
+        # count hosting-provider addresses instead of blocking them.
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
           }
         }
       }
+    }
 
-      visibility_config {
-        cloudwatch_metrics_enabled = true
-        metric_name                = "${local.name}-alb-${rule.value.name}"
-        sampled_requests_enabled   = true
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-alb-AWSManagedRulesAnonymousIpList"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesCommonRuleSet"
+    priority = 20
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesCommonRuleSet"
+
+        # Completion evidence and job photos are multipart uploads larger than the
+        # 8 KB body limit of this rule set: count them instead of blocking.
+        rule_action_override {
+          name = "SizeRestrictions_BODY"
+
+          action_to_use {
+            count {}
+          }
+        }
       }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-alb-AWSManagedRulesCommonRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-alb-AWSManagedRulesKnownBadInputsRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesSQLiRuleSet"
+    priority = 40
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesSQLiRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-alb-AWSManagedRulesSQLiRuleSet"
+      sampled_requests_enabled   = true
     }
   }
 
@@ -153,29 +234,123 @@ resource "aws_wafv2_web_acl" "cdn" {
     }
   }
 
-  dynamic "rule" {
-    for_each = local.waf_managed_rule_groups
+  rule {
+    name     = "AWSManagedRulesAmazonIpReputationList"
+    priority = 10
 
-    content {
-      name     = rule.value.name
-      priority = rule.value.priority
+    override_action {
+      none {}
+    }
 
-      override_action {
-        none {}
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAmazonIpReputationList"
       }
+    }
 
-      statement {
-        managed_rule_group_statement {
-          vendor_name = "AWS"
-          name        = rule.value.name
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-cdn-AWSManagedRulesAmazonIpReputationList"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesAnonymousIpList"
+    priority = 15
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAnonymousIpList"
+
+        # Stripe, SendGrid and Twilio call our webhooks from cloud data centres:
+        # count hosting-provider addresses instead of blocking them.
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
+          }
         }
       }
+    }
 
-      visibility_config {
-        cloudwatch_metrics_enabled = true
-        metric_name                = "${local.name}-cdn-${rule.value.name}"
-        sampled_requests_enabled   = true
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-cdn-AWSManagedRulesAnonymousIpList"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesCommonRuleSet"
+    priority = 20
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesCommonRuleSet"
       }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-cdn-AWSManagedRulesCommonRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-cdn-AWSManagedRulesKnownBadInputsRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesSQLiRuleSet"
+    priority = 40
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesSQLiRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-cdn-AWSManagedRulesSQLiRuleSet"
+      sampled_requests_enabled   = true
     }
   }
 
