@@ -23,3 +23,4 @@ ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True  # no collectstatic needed for tests
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
