@@ -6,10 +6,8 @@
 #   runtime  python slim + /opt/venv + the code; static files collected at build time;
 #            no compilers, no package manager caches, runs as uid 10001.
 
-ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
-
 # ---------------------------------------------------------------------------
-FROM ${PYTHON_IMAGE} AS builder
+FROM python:3.11.11-slim-bookworm AS builder
 
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -29,7 +27,7 @@ COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-compile -r /tmp/requirements.txt
 
 # ---------------------------------------------------------------------------
-FROM ${PYTHON_IMAGE} AS runtime
+FROM python:3.11.11-slim-bookworm AS runtime
 
 LABEL org.opencontainers.image.title="fairtradeworker" \
       org.opencontainers.image.description="FairTradeWorker Django application (web, worker, beat, migrate)" \
