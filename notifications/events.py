@@ -1,0 +1,161 @@
+"""The event catalogue: every notification the platform sends, in one place.
+
+For each event: who receives it (`audience`, checked at notify time), the context keys the
+caller must pass (`fields`) or may pass (`optional`) -- anything else is refused, which is
+what keeps sealed-bid data out of templates by construction --, the default channels, and
+whether its email is essential (security and money mail cannot be switched off).
+
+Templates, by event slug (`bid.received` -> `bid_received`):
+  templates/notifications/email/<slug>.subject.txt   one line; also the in-app title
+  templates/notifications/email/<slug>.txt            plain-text part (extends base.txt)
+  templates/notifications/email/<slug>.html           HTML part (extends base.html)
+  templates/notifications/inapp/<slug>.txt            the short in-app body
+  templates/notifications/sms/<slug>.txt              only when `sms_template` is True (<= 160 GSM chars)
+
+Every template also sees: recipient, site_name, site_url, action_url (absolute),
+preferences_url, unsubscribe_url (empty for essential mail). Amounts are integer cents and
+templates format them with the `money` filter.
+"""
+
+from dataclasses import dataclass, field
+
+HOMEOWNER = "homeowner"
+CONTRACTOR = "contractor"
+ANYONE = "anyone"  # parties of a contract or dispute, staff, reviewers: either role
+
+EMAIL = "email"
+SMS = "sms"
+CHANNELS = (EMAIL, SMS)
+
+# Keys every event may carry besides its own: where the notification links to.
+COMMON_OPTIONAL = ("url",)
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    label: str
+    description: str
+    audience: str
+    fields: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    email: bool = True  # default for the email channel
+    sms: bool = False  # default for the SMS channel (only with an SMS template)
+    sms_template: bool = False
+    essential: bool = False  # email always sent, the preference cannot turn it off
+    group: str = "Activity"
+    # Sent by django-allauth with our restyled templates (templates/account/email/);
+    # listed here so the catalogue is complete, but notify() refuses them.
+    sent_by_allauth: bool = False
+    allowed: frozenset = field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "allowed", frozenset(self.fields + self.optional + COMMON_OPTIONAL))
+
+    @property
+    def slug(self) -> str:
+        return self.key.replace(".", "_")
+
+    @property
+    def sms_capable(self) -> bool:
+        return self.sms_template
+
+    def default_for(self, channel: str) -> bool:
+        if channel == EMAIL:
+            return self.email
+        if channel == SMS:
+            return self.sms_template and self.sms
+        return False
+
+    def switchable(self, channel: str) -> bool:
+        if channel == EMAIL:
+            return not self.essential
+        return self.sms_template
+
+
+_EVENTS = [
+    # --- Account (allauth sends these; restyled in templates/account/email/) ----------
+    Event("account.email_verification", "Email address verification", "When you sign up or add an address.",
+          ANYONE, essential=True, group="Account and security", sent_by_allauth=True),
+    Event("account.password_reset", "Password reset", "When someone asks to reset your password.",
+          ANYONE, essential=True, group="Account and security", sent_by_allauth=True),
+    # --- Jobs and bids ---------------------------------------------------------------------
+    # Sealed bidding: the homeowner learns that a bid arrived and how many there are,
+    # never the amount or the bidder while the job is open.
+    Event("bid.received", "New bid on your job", "A contractor bid on one of your open jobs.",
+          HOMEOWNER, fields=("job_title", "bid_count"), sms_template=True, group="Jobs and bids"),
+    Event("bid.confirmation", "Bid confirmation", "Your bid was placed or revised.",
+          CONTRACTOR, fields=("job_title", "amount_cents"), optional=("estimated_days", "revised"),
+          group="Jobs and bids"),
+    Event("job.bidding_closed", "Bids ready to compare", "Bidding closed on your job.",
+          HOMEOWNER, fields=("job_title", "bid_count"), group="Jobs and bids"),
+    Event("bid.bidding_closed", "Bidding closed", "Bidding closed on a job you bid on; the homeowner is deciding.",
+          CONTRACTOR, fields=("job_title",), group="Jobs and bids"),
+    Event("bid.accepted", "Bid accepted", "A homeowner accepted your bid.",
+          CONTRACTOR, fields=("job_title", "amount_cents", "homeowner_name"), sms=True, sms_template=True,
+          group="Jobs and bids"),
+    # After the award every bidder learns the outcome and the range of bids, no names.
+    Event("bid.not_selected", "Bid not selected", "Another bid was chosen; you see the range of bids.",
+          CONTRACTOR, fields=("job_title", "amount_cents", "lowest_cents", "median_cents", "highest_cents"),
+          optional=("bid_count",), group="Jobs and bids"),
+    # --- Milestones and money -------------------------------------------------------------
+    Event("milestone.funded", "Milestone funded", "The homeowner paid a milestone into escrow: you can start.",
+          CONTRACTOR, fields=("job_title", "milestone_title", "amount_cents"), sms=True, sms_template=True,
+          group="Milestones and payments"),
+    Event("payment.receipt", "Payment receipt", "Your receipt for paying a milestone into escrow.",
+          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "fee_cents", "total_cents"),
+          optional=("receipt_number", "paid_at"), essential=True, sms_template=True,
+          group="Milestones and payments"),
+    Event("milestone.submitted", "Completion submitted", "The contractor says a milestone is done.",
+          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "contractor_name", "auto_approve_on"),
+          sms=True, sms_template=True, group="Milestones and payments"),
+    Event("milestone.auto_approve_reminder", "Auto-approve reminder",
+          "Reminders 7, 3 and 1 days before a submitted milestone is approved automatically.",
+          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "days_left", "auto_approve_on"),
+          group="Milestones and payments"),
+    Event("milestone.changes_requested", "Changes requested", "The homeowner asked for changes before approving.",
+          CONTRACTOR, fields=("job_title", "milestone_title", "note"), group="Milestones and payments"),
+    Event("milestone.released", "Milestone released", "You approved a milestone and its escrow was released.",
+          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "contractor_name"),
+          optional=("auto_approved",), essential=True, group="Milestones and payments"),
+    Event("payout.sent", "Payout sent", "Money for a milestone is on its way to your bank.",
+          CONTRACTOR, fields=("job_title", "milestone_title", "amount_cents"), essential=True, sms=True,
+          sms_template=True, group="Milestones and payments"),
+    Event("payout.onboarding_needed", "Payout setup needed",
+          "Money is waiting for you but payouts are not set up yet.",
+          CONTRACTOR, optional=("job_title", "amount_cents"), essential=True, group="Milestones and payments"),
+    # --- Disputes -------------------------------------------------------------------------
+    Event("dispute.opened", "Dispute opened", "The other party opened a dispute on a milestone.",
+          ANYONE, fields=("job_title", "milestone_title", "opened_by_name", "reason", "response_due_on"),
+          optional=("requested_refund_cents",), essential=True, sms=True, sms_template=True, group="Disputes"),
+    Event("dispute.message", "New dispute message", "Someone wrote in a dispute you are part of.",
+          ANYONE, fields=("job_title", "author_name", "excerpt"), group="Disputes"),
+    Event("dispute.offer_made", "Settlement offer", "The other party proposed a split of the milestone.",
+          ANYONE, fields=("job_title", "milestone_title", "offered_by_name", "contractor_amount_cents", "refund_cents"),
+          group="Disputes"),
+    Event("dispute.escalated", "Dispute escalated to mediation", "Our staff will now mediate the dispute.",
+          ANYONE, fields=("job_title", "milestone_title"), optional=("staff",), group="Disputes"),
+    Event("dispute.resolved", "Dispute resolved", "A dispute was settled or decided; money moves accordingly.",
+          ANYONE, fields=("job_title", "milestone_title", "outcome", "contractor_amount_cents", "refund_cents"),
+          optional=("reason",), essential=True, group="Disputes"),
+    # --- Reviews --------------------------------------------------------------------------
+    Event("review.received", "New review", "A review about you was published.",
+          ANYONE, fields=("job_title", "reviewer_name", "rating"), group="Reviews"),
+]
+
+EVENTS: dict[str, Event] = {event.key: event for event in _EVENTS}
+
+# The one-time phone code is an SMS only, not a notification (see accounts/phone.py).
+PHONE_CODE = "phone.code"
+
+
+def get(key: str) -> Event:
+    try:
+        return EVENTS[key]
+    except KeyError:
+        raise ValueError(f"Unknown notification event {key!r}; see notifications/events.py.") from None
+
+
+def switchable_events():
+    """Events a person can tune on the preferences page, in catalogue order."""
+    return [event for event in _EVENTS if not event.sent_by_allauth]
