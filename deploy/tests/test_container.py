@@ -7,6 +7,7 @@ import stat
 import subprocess
 
 import pytest
+
 from conftest import REPO
 
 DOCKERFILE = (REPO / "Dockerfile").read_text()

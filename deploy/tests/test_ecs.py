@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ECS, SERVICES, main_container, settings_env, settings_files, task_definition
 
 # Values that come from Secrets Manager and must never be plain environment values.

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+
 from conftest import TERRAFORM, block, blocks, parse_tf, tf_files
 
 TF_FILES = tf_files()
