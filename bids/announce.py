@@ -1,0 +1,48 @@
+"""Notifications about bids. Called from transaction.on_commit only.
+
+Sealed bidding: the homeowner learns that a bid arrived and the count, nothing else; a
+bidder learns only about their own bid, and after the award the range of all bids.
+"""
+
+from django.urls import reverse
+
+from jobs.announce import send
+
+from .models import Bid
+from .selectors import bid_range
+
+
+def bid_placed(bid: Bid, *, revised: bool) -> None:
+    job = bid.job
+    if not revised:
+        count = Bid.objects.filter(job=job).exclude(status=Bid.Status.WITHDRAWN).count()
+        send("bid.received", [job.homeowner], {"job_title": job.title, "bid_count": count,
+                                               "url": reverse("jobs:detail", args=[job.pk])}, job)
+    send(
+        "bid.confirmation", [bid.contractor],
+        {"job_title": job.title, "amount_cents": bid.amount_cents, "estimated_days": bid.estimated_days,
+         "revised": revised, "url": reverse("jobs:detail", args=[job.pk])},
+        bid,
+    )
+
+
+def award(job, *, winner: Bid, contract) -> None:
+    """_announce_award: the winner is told, every other bidder gets the outcome and the range."""
+    send(
+        "bid.accepted", [winner.contractor],
+        {"job_title": job.title, "amount_cents": winner.amount_cents, "homeowner_name": job.homeowner.display_name,
+         "url": reverse("contracts:detail", args=[contract.pk])},
+        contract,
+    )
+    figures = bid_range(job)
+    if figures is None:
+        return
+    lowest, median, highest = figures
+    losers = Bid.objects.filter(job=job, status=Bid.Status.NOT_SELECTED).select_related("contractor")
+    for bid in losers:
+        send(
+            "bid.not_selected", [bid.contractor],
+            {"job_title": job.title, "amount_cents": bid.amount_cents, "lowest_cents": lowest,
+             "median_cents": median, "highest_cents": highest, "url": reverse("bids:mine")},
+            bid,
+        )

@@ -1,0 +1,225 @@
+"""Every write to bids: place, revise, withdraw, and the award (accept)."""
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import audit
+from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
+from core.fsm import check_transition
+from core.money import MAX_AMOUNT_CENTS, format_cents
+from jobs.models import Job
+
+from . import announce
+from .models import MAX_MILESTONES, Bid, BidMilestone, BidRevision
+
+DEFAULT_MILESTONE_TITLE = "Complete the work"
+
+
+def _as_int(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def validated_terms(
+    *, amount_cents, estimated_days, proposed_start, message="", milestones=None
+) -> dict:
+    """Check a bid's terms as a whole; every problem is reported with its field."""
+    errors: dict[str, list[str]] = {}
+    amount = _as_int(amount_cents)
+    if amount is None:
+        errors["amount_cents"] = ["Enter the amount of your bid."]
+    elif amount <= 0:
+        errors["amount_cents"] = ["Must be more than zero."]
+    elif amount > MAX_AMOUNT_CENTS:
+        errors["amount_cents"] = [f"Bids are at most {format_cents(MAX_AMOUNT_CENTS)}."]
+    days = _as_int(estimated_days)
+    if days is None or not 1 <= days <= 730:
+        errors["estimated_days"] = ["Estimate between 1 and 730 days."]
+    today = timezone.localdate()
+    if not isinstance(proposed_start, date):
+        errors["proposed_start"] = ["Choose when you could start."]
+    elif proposed_start < today:
+        errors["proposed_start"] = ["The start date cannot be in the past."]
+    elif proposed_start > today + timedelta(days=366):
+        errors["proposed_start"] = ["Propose a start within the next year."]
+    message = (message or "").strip()
+    if len(message) > 3000:
+        errors["message"] = ["Messages are at most 3,000 characters."]
+
+    rows = list(milestones or [])
+    if not rows and amount is not None:
+        rows = [{"title": DEFAULT_MILESTONE_TITLE, "amount_cents": amount}]
+    clean_rows = []
+    if not 1 <= len(rows) <= MAX_MILESTONES:
+        errors["milestones"] = [f"A payment schedule has 1 to {MAX_MILESTONES} milestones."]
+    else:
+        for index, row in enumerate(rows):
+            title = str((row or {}).get("title") or "").strip()
+            cents = _as_int((row or {}).get("amount_cents"))
+            if not title or len(title) > 120:
+                errors[f"milestones.{index}.title"] = ["Give each milestone a title (at most 120 characters)."]
+            if cents is None or cents <= 0:
+                errors[f"milestones.{index}.amount_cents"] = ["Each milestone must be more than zero."]
+            clean_rows.append({"title": title, "amount_cents": cents})
+        total = sum(row["amount_cents"] or 0 for row in clean_rows)
+        if amount is not None and not any(k.startswith("milestones.") for k in errors) and total != amount:
+            errors["milestones"] = [
+                f"The milestones add up to {format_cents(total)} but the bid is {format_cents(amount)}."
+            ]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first if len(errors) == 1 else "Some parts of the bid need attention.", fields=errors)
+    return {
+        "amount_cents": amount,
+        "estimated_days": days,
+        "proposed_start": proposed_start,
+        "message": message,
+        "milestones": clean_rows,
+    }
+
+
+def can_bid(user) -> tuple[bool, str]:
+    """Who may bid at all, with the sentence to show when they may not."""
+    if user is None or not user.is_authenticated or not user.is_contractor:
+        return False, "Only contractor accounts can bid."
+    if not user.profile_complete:
+        return False, "Finish your contractor profile before bidding."
+    if not user.phone_verified:
+        return False, "Verify your phone number before bidding."
+    return True, ""
+
+
+def _check_job_open(job: Job) -> None:
+    if job.status != Job.Status.OPEN:
+        raise InvalidState("This job is not open for bids.")
+    if job.bidding_deadline <= timezone.now():
+        raise InvalidState("Bidding on this job has closed.")
+
+
+def _write_milestones(bid: Bid, rows: list[dict]) -> None:
+    BidMilestone.objects.bulk_create(
+        BidMilestone(bid=bid, position=position, title=row["title"], amount_cents=row["amount_cents"])
+        for position, row in enumerate(rows, 1)
+    )
+
+
+@transaction.atomic
+def bid_place(*, actor, job: Job, request=None, **terms) -> Bid:
+    allowed, why = can_bid(actor)
+    if not allowed:
+        raise PermissionDenied(why)
+    # Lock the job: a concurrent close-bidding or award must see this bid or reject it.
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.homeowner_id == actor.pk:
+        raise PermissionDenied("You cannot bid on your own job.")
+    _check_job_open(job)
+    clean = validated_terms(**terms)
+    if Bid.objects.filter(job=job, contractor=actor).exclude(status=Bid.Status.WITHDRAWN).exists():
+        raise Conflict("You already have a bid on this job; revise it instead.")
+    try:
+        with transaction.atomic():
+            bid = Bid.objects.create(
+                job=job, contractor=actor, amount_cents=clean["amount_cents"], currency=job.currency,
+                estimated_days=clean["estimated_days"], proposed_start=clean["proposed_start"], message=clean["message"],
+            )
+    except IntegrityError as exc:  # a parallel request won the race to the unique constraint
+        raise Conflict("You already have a bid on this job; revise it instead.") from exc
+    _write_milestones(bid, clean["milestones"])
+    audit.record(actor, "bid.placed", bid, request, job=str(job.pk), amount_cents=bid.amount_cents)
+    transaction.on_commit(lambda: announce.bid_placed(bid, revised=False))
+    return bid
+
+
+@transaction.atomic
+def bid_revise(*, actor, bid: Bid, request=None, **terms) -> Bid:
+    job = Job.objects.select_for_update().get(pk=bid.job_id)
+    bid = Bid.objects.select_for_update().get(pk=bid.pk)
+    if bid.contractor_id != getattr(actor, "pk", None):
+        raise PermissionDenied("Only the contractor who placed this bid can revise it.")
+    if bid.status != Bid.Status.ACTIVE:
+        raise InvalidState(f"This bid is {bid.get_status_display().lower()} and cannot be revised.")
+    _check_job_open(job)
+    current = {
+        "amount_cents": bid.amount_cents, "estimated_days": bid.estimated_days,
+        "proposed_start": bid.proposed_start, "message": bid.message,
+    }
+    if "milestones" not in terms and "amount_cents" not in terms:
+        terms["milestones"] = list(bid.milestones.order_by("position").values("title", "amount_cents"))
+    clean = validated_terms(**(current | terms))
+    old_rows = list(bid.milestones.order_by("position").values("title", "amount_cents"))
+    bid.revision_count += 1
+    BidRevision.objects.create(bid=bid, number=bid.revision_count, milestones=old_rows, **current)
+    bid.amount_cents = clean["amount_cents"]
+    bid.estimated_days = clean["estimated_days"]
+    bid.proposed_start = clean["proposed_start"]
+    bid.message = clean["message"]
+    bid.save()
+    bid.milestones.all().delete()
+    _write_milestones(bid, clean["milestones"])
+    audit.record(actor, "bid.revised", bid, request, revision=bid.revision_count, amount_cents=bid.amount_cents)
+    transaction.on_commit(lambda: announce.bid_placed(bid, revised=True))
+    return bid
+
+
+@transaction.atomic
+def bid_withdraw(*, actor, bid: Bid, request=None) -> Bid:
+    job = Job.objects.select_for_update().get(pk=bid.job_id)
+    bid = Bid.objects.select_for_update().get(pk=bid.pk)
+    if bid.contractor_id != getattr(actor, "pk", None):
+        raise PermissionDenied("Only the contractor who placed this bid can withdraw it.")
+    if job.status != Job.Status.OPEN:
+        raise InvalidState("Bids can only be withdrawn while the job is open.")
+    check_transition(Bid.TRANSITIONS, bid.status, Bid.Status.WITHDRAWN, label="bid")
+    bid.status = Bid.Status.WITHDRAWN
+    bid.withdrawn_at = timezone.now()
+    bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    audit.record(actor, "bid.withdrawn", bid, request, job=str(job.pk))
+    return bid
+
+
+@transaction.atomic
+def bid_accept(*, actor, bid: Bid, request=None):
+    """Award: the job's row lock serialises concurrent accepts; the partial unique
+    constraints (one accepted bid, one live contract per job) back it up."""
+    from contracts.services import contract_create_from_bid
+
+    job = Job.objects.select_for_update().get(pk=bid.job_id)
+    if actor is None or job.homeowner_id != actor.pk:
+        raise PermissionDenied("Only the homeowner who posted this job can award it.")
+    if job.status != Job.Status.REVIEWING:
+        if job.status == Job.Status.OPEN:
+            raise InvalidState("Bids are still sealed. Close bidding first, then compare and award.")
+        raise InvalidState(f"This job is {job.get_status_display().lower()}; it cannot be awarded now.")
+    bid = Bid.objects.select_for_update().get(pk=bid.pk)
+    if bid.job_id != job.pk:
+        raise ValidationFailed("That bid belongs to another job.")
+    check_transition(Bid.TRANSITIONS, bid.status, Bid.Status.ACCEPTED, label="bid")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            bid.status = Bid.Status.ACCEPTED
+            bid.decided_at = now
+            bid.save(update_fields=["status", "decided_at", "updated_at"])
+            contract = contract_create_from_bid(bid, job=job)
+    except IntegrityError as exc:
+        raise Conflict("This job has already been awarded.") from exc
+    losers = list(
+        Bid.objects.filter(job=job, status=Bid.Status.ACTIVE).exclude(pk=bid.pk).values_list("pk", flat=True)
+    )
+    Bid.objects.filter(pk__in=losers).update(status=Bid.Status.NOT_SELECTED, decided_at=now, updated_at=now)
+    check_transition(Job.TRANSITIONS, job.status, Job.Status.AWARDED, label="job")
+    job.status = Job.Status.AWARDED
+    job.awarded_at = now
+    job.save(update_fields=["status", "awarded_at", "updated_at"])
+    audit.record(
+        actor, "job.awarded", job, request, bid=str(bid.pk), contract=str(contract.pk),
+        amount_cents=bid.amount_cents, not_selected=len(losers),
+    )
+    transaction.on_commit(lambda: announce.award(job, winner=bid, contract=contract))
+    return contract

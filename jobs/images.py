@@ -1,0 +1,73 @@
+"""Uploaded images are checked by content, not by name, and re-encoded without metadata."""
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.exceptions import ValidationFailed
+
+FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
+
+
+@dataclass
+class CleanImage:
+    file: ContentFile
+    content_type: str
+    width: int
+    height: int
+    size_bytes: int
+
+
+def _fail(message: str, field: str):
+    raise ValidationFailed(message, fields={field: [message]})
+
+
+def clean_image(upload, *, max_bytes: int, max_pixels: int, field: str = "image") -> CleanImage:
+    """Validate an uploaded file and return a re-encoded copy with EXIF (GPS etc.) removed."""
+    if upload is None:
+        _fail("Choose an image to upload.", field)
+    size = getattr(upload, "size", None) or 0
+    if size > max_bytes:
+        _fail(f"Images can be at most {max_bytes // (1024 * 1024)} MB.", field)
+    if size == 0:
+        _fail("The file is empty.", field)
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (and past 2x errors) on huge images; we enforce our own, lower cap.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in FORMATS:
+                _fail("Upload a JPEG, PNG or WebP image.", field)
+            width, height = image.size
+            if width * height > max_pixels:
+                _fail(f"Images can be at most {max_pixels // 1_000_000} megapixels.", field)
+            image.load()
+    except ValidationFailed:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError, ValueError):
+        _fail("That file is not a JPEG, PNG or WebP image we can read.", field)
+
+    fmt = image.format
+    content_type, extension = FORMATS[fmt]
+    # Apply the EXIF orientation to the pixels, then write a fresh file that carries no
+    # EXIF/XMP/ICC text at all: phone photos embed the GPS position of the house.
+    image = ImageOps.exif_transpose(image)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+    elif fmt == "PNG":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=88)
+    data = out.getvalue()
+    return CleanImage(
+        file=ContentFile(data, name=f"photo{extension}"),
+        content_type=content_type,
+        width=image.width,
+        height=image.height,
+        size_bytes=len(data),
+    )

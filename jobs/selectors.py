@@ -1,0 +1,188 @@
+"""Reads of jobs that depend on who is asking. Sealed-bid rules for bids live in bids.selectors."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.shortcuts import get_object_or_404
+
+from core.geo import EARTH_RADIUS_MILES, bounding_box, lookup_zip
+
+from .models import Category, Job, JobPhoto, Question
+from .search import apply_search
+
+SORTS = {
+    "newest": ("-published_at", "-created_at"),
+    "deadline": ("bidding_deadline", "-created_at"),
+    "budget_high": ("-budget_max_cents", "-created_at"),
+    "budget_low": ("budget_min_cents", "-created_at"),
+    "distance": ("distance", "-created_at"),
+    "relevance": ("-rank", "-created_at"),
+}
+SORT_LABELS = {
+    "newest": "Newest",
+    "deadline": "Closing soonest",
+    "budget_high": "Budget: high to low",
+    "budget_low": "Budget: low to high",
+    "distance": "Nearest",
+    "relevance": "Best match",
+}
+MAX_RADIUS_MILES = 200
+
+
+def _is_bidder(user):
+    from bids.models import Bid
+
+    return Exists(Bid.objects.filter(job=OuterRef("pk"), contractor=user))
+
+
+def jobs_visible_to(user) -> QuerySet[Job]:
+    """Open jobs for everyone; any status for the owner, staff, and contractors who bid on it."""
+    jobs = Job.objects.all()
+    if user is None or not user.is_authenticated:
+        return jobs.filter(status=Job.Status.OPEN)
+    if user.is_staff:
+        return jobs
+    if user.is_contractor:
+        # Drafts are never shown to bidders (a job goes back to draft when no bids came).
+        return jobs.filter(Q(status=Job.Status.OPEN) | (~Q(status=Job.Status.DRAFT) & Q(_is_bidder(user))))
+    return jobs.filter(Q(status=Job.Status.OPEN) | Q(homeowner=user))
+
+
+def _detail_queryset(user) -> QuerySet[Job]:
+    return jobs_visible_to(user).select_related("category", "homeowner").prefetch_related("photos")
+
+
+def job_for(user, pk) -> Job:
+    """The job if `user` may see it, else 404 (existence is not revealed)."""
+    return get_object_or_404(_detail_queryset(user), pk=pk)
+
+
+def job_owned_by(user, pk) -> Job:
+    """For owner-only actions: someone else's job is a 404, like a missing one."""
+    if user is None or not user.is_authenticated:
+        return get_object_or_404(Job.objects.none(), pk=pk)
+    return get_object_or_404(Job.objects.select_related("category", "homeowner"), pk=pk, homeowner=user)
+
+
+def can_see_address(user, job: Job) -> bool:
+    """The street address: the owner, staff, and the contractor of the live contract only."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or job.homeowner_id == user.pk:
+        return True
+    if not user.is_contractor or job.status not in (Job.Status.AWARDED, Job.Status.COMPLETED):
+        return False
+    return job.contracts.filter(contractor=user).exclude(status="cancelled").exists()
+
+
+def can_see_bid_count(user, job: Job) -> bool:
+    return bool(user is not None and user.is_authenticated and (user.is_staff or job.homeowner_id == user.pk))
+
+
+def with_bid_count(queryset: QuerySet[Job]) -> QuerySet[Job]:
+    """Annotate `bid_total` (live bids). Only ever shown to the owner and staff."""
+    from bids.models import Bid
+
+    return queryset.annotate(bid_total=Count("bids", filter=~Q(bids__status=Bid.Status.WITHDRAWN), distinct=True))
+
+
+def photos_prefetch() -> Prefetch:
+    return Prefetch("photos", queryset=JobPhoto.objects.order_by("position", "created_at"))
+
+
+def questions_for(user, job: Job) -> QuerySet[Question]:
+    """Public Q&A; the asker is never part of what is shown (only staff see it, in admin)."""
+    questions = Question.objects.filter(job=job)
+    if not (user is not None and user.is_authenticated and user.is_staff):
+        questions = questions.filter(hidden=False)
+    return questions.order_by("created_at")
+
+
+def question_of_owner(user, pk) -> Question:
+    return get_object_or_404(Question.objects.select_related("job"), pk=pk, job__homeowner=user)
+
+
+# --- The job board ----------------------------------------------------------------------
+@dataclass
+class BoardFilters:
+    q: str = ""
+    categories: tuple = ()  # Category instances or slugs
+    zip_code: str = ""
+    radius_miles: int | None = None
+    budget_min_cents: int | None = None
+    budget_max_cents: int | None = None
+    sort: str = "newest"
+    favour_trades: tuple = ()  # category ids ranked first (a contractor's trades)
+
+
+def _distance_expression(lat: float, lon: float):
+    """Haversine in SQL (works on PostgreSQL and SQLite, which Django gives math functions)."""
+    d_lat = Radians(F("latitude") - Value(lat)) / 2
+    d_lon = Radians(F("longitude") - Value(lon)) / 2
+    a = Power(Sin(d_lat), 2) + Cos(Radians(Value(lat))) * Cos(Radians(F("latitude"))) * Power(Sin(d_lon), 2)
+    return 2 * EARTH_RADIUS_MILES * ASin(Sqrt(a))
+
+
+def board(filters: BoardFilters, *, user=None) -> QuerySet[Job]:
+    """Open jobs matching the filters, ordered by `filters.sort`; constant number of queries."""
+    jobs = Job.objects.filter(status=Job.Status.OPEN).select_related("category").prefetch_related(photos_prefetch())
+    jobs = apply_search(jobs, filters.q)
+    if filters.categories:
+        slugs = [c.slug if isinstance(c, Category) else c for c in filters.categories]
+        jobs = jobs.filter(category__slug__in=slugs)
+    # Overlapping budget ranges: a job fits when its range meets the wanted one.
+    if filters.budget_min_cents is not None:
+        jobs = jobs.filter(budget_max_cents__gte=filters.budget_min_cents)
+    if filters.budget_max_cents is not None:
+        jobs = jobs.filter(budget_min_cents__lte=filters.budget_max_cents)
+    place = lookup_zip(filters.zip_code) if filters.zip_code else None
+    if place is not None:
+        jobs = jobs.annotate(distance=_distance_expression(place.latitude, place.longitude))
+        if filters.radius_miles:
+            radius = min(int(filters.radius_miles), MAX_RADIUS_MILES)
+            lat_min, lat_max, lon_min, lon_max = bounding_box(place.latitude, place.longitude, radius)
+            # The box uses the (latitude, longitude) index; the exact distance trims its corners.
+            jobs = jobs.filter(
+                latitude__range=(lat_min, lat_max), longitude__range=(lon_min, lon_max), distance__lte=radius
+            )
+    sort = filters.sort if filters.sort in SORTS else "newest"
+    if sort == "distance" and place is None:
+        sort = "newest"
+    if sort == "relevance" and not filters.q.strip():
+        sort = "newest"
+    ordering = list(SORTS[sort])
+    if filters.favour_trades:
+        jobs = jobs.annotate(
+            trade_match=Case(
+                When(category_id__in=list(filters.favour_trades), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        ordering.insert(0, "-trade_match")
+    if user is not None and user.is_authenticated and user.is_contractor:
+        jobs = jobs.annotate(you_bid=_is_bidder(user))
+    return jobs.order_by(*ordering, "pk")
+
+
+def jobs_of_homeowner(user) -> QuerySet[Job]:
+    """My jobs: every status, newest first, with live bid counts and a cover photo."""
+    return (
+        with_bid_count(Job.objects.filter(homeowner=user))
+        .select_related("category")
+        .prefetch_related(photos_prefetch())
+        .order_by("-created_at")
+    )
+
+
+def near_me_defaults(user) -> dict | None:
+    """A contractor's service area and trades: the board's default view for them."""
+    profile = getattr(user, "contractor_profile", None) if user is not None and user.is_authenticated else None
+    if profile is None or not profile.zip_code:
+        return None
+    return {
+        "zip_code": profile.zip_code,
+        "radius_miles": profile.service_radius_miles,
+        "trade_ids": tuple(profile.trades.values_list("id", flat=True)),
+    }

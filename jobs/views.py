@@ -1,0 +1,241 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError
+
+from . import selectors, services
+from .forms import AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
+from .models import Job
+from .web import errors_to_form, run_action
+
+PAGE_SIZE = 20
+
+
+def board(request):
+    user = request.user
+    form = BoardForm(request.GET or None)
+    data = {}
+    if request.GET:
+        form.is_valid()  # invalid fields are dropped (and shown), the rest still filter
+        data = {key: value for key, value in form.cleaned_data.items() if key not in form.errors}
+    filters = selectors.BoardFilters(
+        q=data.get("q") or "",
+        categories=(data["category"],) if data.get("category") else (),
+        zip_code=data.get("zip") or "",
+        radius_miles=data.get("radius"),
+        budget_min_cents=data.get("budget_min"),
+        budget_max_cents=data.get("budget_max"),
+        sort=data.get("sort") or ("relevance" if data.get("q") else "newest"),
+    )
+    near_me = None
+    if not request.GET and user.is_authenticated and user.is_contractor:
+        # "Jobs near me": the contractor's service area, their trades ranked first.
+        near_me = selectors.near_me_defaults(user)
+        if near_me:
+            filters.zip_code, filters.radius_miles = near_me["zip_code"], near_me["radius_miles"]
+            filters.favour_trades = near_me["trade_ids"]
+            filters.sort = "newest"
+    jobs = selectors.board(filters, user=user)
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "near_me": near_me,
+        "filtered": bool(request.GET) and any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "querystring": query.urlencode(),
+        "show_distance": bool(filters.zip_code),
+    }
+    return render(request, "jobs/board.html", context)
+
+
+def detail(request, pk):
+    from bids.selectors import bid_of_contractor_on, bid_summary_for
+    from bids.services import can_bid
+    from contracts.selectors import live_contract_of_job
+
+    user = request.user
+    job = selectors.job_for(user, pk)
+    is_owner = user.is_authenticated and job.homeowner_id == user.pk
+    context = {
+        "job": job,
+        "is_owner": is_owner,
+        "questions": selectors.questions_for(user, job),
+        "show_address": selectors.can_see_address(user, job),
+        "photos": list(job.photos.all()),
+    }
+    if selectors.can_see_bid_count(user, job):
+        context["bid_count"] = job.bids.exclude(status="withdrawn").count()
+    if is_owner:
+        context["photo_form"] = PhotoForm()
+        context["answer_form"] = AnswerForm()
+        context["editable"] = job.status == Job.Status.DRAFT or (
+            job.status == Job.Status.OPEN and not context["bid_count"]
+        )
+    if user.is_authenticated and user.is_contractor:
+        my_bid = bid_of_contractor_on(user, job)
+        context["my_bid"] = my_bid
+        context["can_bid"], context["cannot_bid_reason"] = can_bid(user)
+        if job.status == Job.Status.OPEN:
+            context["question_form"] = QuestionForm()
+        if my_bid is not None and job.status in (Job.Status.AWARDED, Job.Status.COMPLETED):
+            context["summary"] = bid_summary_for(user, job)
+    if is_owner or context["show_address"] or (user.is_authenticated and user.is_staff):
+        context["contract"] = live_contract_of_job(job)
+    return render(request, "jobs/detail.html", context)
+
+
+@login_required
+def mine(request):
+    if not request.user.is_homeowner:
+        messages.info(request, "“My jobs” is for homeowners. Here are jobs you can bid on.")
+        return redirect("jobs:board")
+    page = Paginator(selectors.jobs_of_homeowner(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "jobs/mine.html", {"page": page})
+
+
+def _save_photos(user, job, files, request):
+    for upload in files:
+        services.photo_add(actor=user, job=job, image=upload, request=request)
+
+
+@login_required
+def create(request):
+    user = request.user
+    if not user.is_homeowner:
+        messages.info(request, "Only homeowner accounts post jobs. Contractors find work on the job board.")
+        return redirect("jobs:board")
+    if not user.profile_complete:
+        messages.info(request, "Add your home's ZIP code first; then post your job.")
+        return redirect("accounts:onboarding")
+    initial = {"zip_code": user.homeowner_profile.zip_code}
+    form = JobForm(request.POST or None, request.FILES or None, initial=None if request.POST else initial)
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("action") != "draft"
+        try:
+            with transaction.atomic():  # the job and its photos, or nothing
+                job = services.job_create(actor=user, publish=publish, request=request, **form.job_fields())
+                _save_photos(user, job, form.cleaned_data["photos"], request)
+        except ApplicationError as exc:
+            errors_to_form(form, exc, aliases={"image": "photos"})
+        else:
+            if publish:
+                messages.success(request, "Your job is live. Contractors nearby can now bid; you'll be told as bids arrive.")
+            else:
+                messages.success(request, "Draft saved. Publish it when you're ready.")
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, "jobs/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def edit(request, pk):
+    job = selectors.job_owned_by(request.user, pk)
+    form = JobForm(request.POST or None, job=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_update(actor=request.user, job=job, request=request, **form.job_fields())
+            if request.POST.get("action") == "publish" and job.status == Job.Status.DRAFT:
+                job = services.job_publish(actor=request.user, job=job, request=request)
+        except ApplicationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, "Job published." if job.status == Job.Status.OPEN and request.POST.get("action") == "publish" else "Changes saved.")
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, "jobs/form.html", {"form": form, "job": job, "creating": False})
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    job = selectors.job_owned_by(request.user, pk)
+    run_action(
+        request, lambda: services.job_publish(actor=request.user, job=job, request=request),
+        success="Your job is live. Contractors can now bid.",
+    )
+    return redirect("jobs:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def close_bidding(request, pk):
+    job = selectors.job_owned_by(request.user, pk)
+    closed = run_action(
+        request, lambda: services.job_close_bidding(actor=request.user, job=job, request=request),
+        success="Bidding is closed. Compare the bids side by side below.",
+    )
+    return redirect("bids:compare", job_id=pk) if closed else redirect("jobs:detail", pk=pk)
+
+
+@login_required
+def cancel(request, pk):
+    job = selectors.job_owned_by(request.user, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_cancel(actor=request.user, job=job, reason=form.cleaned_data["reason"], request=request)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("jobs:detail", pk=pk)
+        messages.success(request, "The job is cancelled. Bidders have been told it is no longer available.")
+        return redirect("jobs:mine")
+    return render(request, "jobs/cancel.html", {"job": job, "form": form})
+
+
+@login_required
+@require_POST
+def photo_add(request, pk):
+    job = selectors.job_owned_by(request.user, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose an image file to upload.")
+    else:
+        run_action(
+            request, lambda: services.photo_add(actor=request.user, job=job, image=form.cleaned_data["image"], request=request),
+            success="Photo added.",
+        )
+    return redirect(reverse("jobs:detail", args=[pk]) + "#photos")
+
+
+@login_required
+@require_POST
+def photo_remove(request, pk, photo_id):
+    job = selectors.job_owned_by(request.user, pk)
+    photo = job.photos.filter(pk=photo_id).first()
+    if photo is None:
+        messages.error(request, "That photo no longer exists.")
+    else:
+        run_action(request, lambda: services.photo_remove(actor=request.user, photo=photo, request=request),
+                   success="Photo removed.")
+    return redirect(reverse("jobs:detail", args=[pk]) + "#photos")
+
+
+@login_required
+@require_POST
+def ask(request, pk):
+    job = selectors.job_for(request.user, pk)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+    else:
+        run_action(request, lambda: services.question_ask(actor=request.user, job=job, body=form.cleaned_data["body"], request=request),
+                   success="Question posted. The answer will appear on this page for every bidder.")
+    return redirect(reverse("jobs:detail", args=[pk]) + "#questions")
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    question = selectors.question_of_owner(request.user, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write an answer first.")
+    else:
+        run_action(request, lambda: services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"], request=request),
+                   success="Answer published.")
+    return redirect(reverse("jobs:detail", args=[question.job_id]) + "#questions")
