@@ -1,0 +1,40 @@
+"""Small helpers shared by the money services."""
+
+import logging
+
+from django.db import transaction
+
+from contracts.models import Milestone
+
+from ..models import MilestoneEscrow
+
+
+def lock_milestone(milestone_id) -> Milestone:
+    # Lock order everywhere: milestone, then its payment/release/refund rows, then escrow.
+    return Milestone.objects.select_for_update().select_related("contract").get(pk=milestone_id)
+
+
+def lock_escrow(milestone: Milestone) -> MilestoneEscrow:
+    escrow, _ = MilestoneEscrow.objects.select_for_update().get_or_create(
+        milestone=milestone, defaults={"currency": milestone.contract.currency}
+    )
+    return escrow
+
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args) -> None:
+    """Queue a Celery task once the surrounding transaction has committed.
+
+    A broker outage (or, in eager mode, a provider outage) must not turn a committed
+    approval into an error page: the row is pending and the sweeper re-queues it.
+    """
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception("could not queue %s%s; the sweeper will retry", task.name, args)
+
+    transaction.on_commit(send)

@@ -1,0 +1,214 @@
+"""Releasing escrow to the contractor: a Release row, a Transfer, two ledger postings.
+
+release_create runs inside the approval's transaction (row written with the state change);
+release_execute runs in a Celery task keyed by the row. The Stripe call happens outside
+any database transaction, with the idempotency key of the row, so every path that repeats
+it -- Celery retries, the sweeper, a staff retry, a worker killed after Stripe answered --
+gets Stripe's stored answer instead of a second transfer.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+import audit
+from core.exceptions import InvalidState, ValidationFailed
+from core.fsm import check_transition
+
+from .. import ledger
+from ..alerts import alert_staff
+from ..gateways import GatewayRejected, GatewayUnavailable, get_gateway
+from ..models import Payment, PayoutAccount, Release
+from ..notify import send
+from .common import enqueue, lock_escrow, lock_milestone
+
+logger = logging.getLogger(__name__)
+
+
+def _task():
+    from ..tasks import release_execute_task
+
+    return release_execute_task
+
+
+def _payouts_ready(contractor_id) -> PayoutAccount | None:
+    return PayoutAccount.objects.filter(user_id=contractor_id, payouts_enabled=True).first()
+
+
+def release_create(*, milestone, amount_cents: int, reason: str, actor=None, request=None) -> Release:
+    """Reserve escrow for the contractor and queue the transfer. Caller holds the milestone lock."""
+    if not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise ValidationFailed("A release must be a positive amount.")
+    payment = Payment.objects.filter(milestone=milestone, status=Payment.Status.SUCCEEDED).first()
+    if payment is None:
+        raise InvalidState("This milestone has no completed payment to release.")
+    if Release.objects.filter(milestone=milestone).exists():
+        raise InvalidState("This milestone's escrow has already been released.")
+    escrow = lock_escrow(milestone)
+    if amount_cents > escrow.available_cents:
+        raise InvalidState("The escrow of this milestone does not cover that amount.")
+    escrow.reserved_cents += amount_cents
+    escrow.save(update_fields=["reserved_cents", "updated_at"])
+    contractor = milestone.contract.contractor
+    ready = _payouts_ready(contractor.pk)
+    release = Release.objects.create(
+        milestone=milestone, contractor=contractor, payment=payment, amount_cents=amount_cents,
+        currency=escrow.currency, reason=reason,
+        status=Release.Status.PENDING if ready else Release.Status.WAITING,
+        destination=ready.account_id if ready else "",
+    )
+    audit.record(actor, "release.created", release, request=request, amount_cents=amount_cents, reason=reason,
+                 milestone=str(milestone.pk), waiting=not ready)
+    if ready:
+        enqueue(_task(), str(release.pk))
+    else:
+        send("payout.onboarding_needed", [contractor],
+             {"job_title": milestone.contract.job.title, "amount_cents": amount_cents, "url": "/payouts/"},
+             release, key=f"onboarding-needed:{release.pk}")
+    return release
+
+
+def release_execute(release_id) -> Release:
+    """Perform one release. Raises GatewayUnavailable for the task to retry (same key)."""
+    with transaction.atomic():
+        release = Release.objects.select_for_update().select_related("payment", "milestone__contract").get(pk=release_id)
+        if release.status != Release.Status.PENDING:
+            return release
+        account = _payouts_ready(release.contractor_id)
+        if account is None:
+            release.status = Release.Status.WAITING
+            release.save(update_fields=["status", "updated_at"])
+            audit.record(None, "release.waiting", release, reason="payouts_not_enabled")
+            return release
+        release.destination = account.account_id
+        release.attempts += 1
+        release.save(update_fields=["destination", "attempts", "updated_at"])
+    gateway = get_gateway()
+    payment = release.payment
+    try:
+        if not payment.charge_id:
+            charge_id = gateway.payment_intent_charge(payment.payment_intent_id)
+            Payment.objects.filter(pk=payment.pk).update(charge_id=charge_id, updated_at=timezone.now())
+            payment.charge_id = charge_id
+        result = gateway.transfer_create(
+            idempotency_key=release.idempotency_key,
+            amount_cents=release.amount_cents,
+            currency=release.currency,
+            destination=release.destination,
+            source_transaction=payment.charge_id,
+            transfer_group=f"contract-{release.milestone.contract_id}",
+            metadata={"release_id": str(release.pk), "milestone_id": str(release.milestone_id),
+                      "contract_id": str(release.milestone.contract_id)},
+        )
+    except GatewayUnavailable as exc:
+        Release.objects.filter(pk=release.pk).update(last_error=exc.message[:500], updated_at=timezone.now())
+        raise
+    except GatewayRejected as exc:
+        return release_mark_failed(release_id=release.pk, message=exc.message, code=exc.code)
+    return release_mark_succeeded(release_id=release.pk, transfer_id=result.transfer_id, source="task")
+
+
+def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_cents: int | None = None) -> Release:
+    """The transfer exists at Stripe. Books it exactly once, whoever learns first."""
+    with transaction.atomic():
+        milestone_id = Release.objects.values_list("milestone_id", flat=True).get(pk=release_id)
+        milestone = lock_milestone(milestone_id)
+        release = Release.objects.select_for_update().select_related("milestone__contract__job").get(pk=release_id)
+        if release.status in (Release.Status.SUCCEEDED, Release.Status.REVERSED):
+            return release
+        if amount_cents is not None and amount_cents != release.amount_cents:
+            alert_staff("release.amount_mismatch", release, "A transfer for this release has an unexpected amount.",
+                        expected=release.amount_cents, reported=amount_cents, transfer=transfer_id)
+            return release
+        check_transition(Release.TRANSITIONS, release.status, Release.Status.SUCCEEDED, label="release")
+        release.status = Release.Status.SUCCEEDED
+        release.transfer_id = transfer_id
+        release.succeeded_at = timezone.now()
+        release.last_error = ""
+        release.save()
+        escrow = lock_escrow(milestone)
+        escrow.held_cents -= release.amount_cents
+        escrow.reserved_cents -= release.amount_cents
+        escrow.released_cents += release.amount_cents
+        escrow.save()  # the CheckConstraints refuse a negative escrow even if a check above were wrong
+        payable = ledger.contractor_payable(release.contractor_id)
+        cents, cur = release.amount_cents, release.currency
+        ledger.post(kind="release", key=f"release:{release.pk}:released", milestone=milestone,
+                    entries=[(ledger.escrow_account(milestone.pk), cents, cur), (payable, -cents, cur)],
+                    memo=f"Milestone {milestone.position} released")
+        ledger.post(kind="payout", key=f"release:{release.pk}:transferred", milestone=milestone,
+                    entries=[(payable, cents, cur), (ledger.STRIPE_BALANCE, -cents, cur)],
+                    memo=f"Transfer {transfer_id}")
+        audit.record(None, "release.succeeded", release, transfer=transfer_id, amount_cents=cents, source=source)
+        send("payout.sent", [release.contractor],
+             {"job_title": milestone.contract.job.title, "milestone_title": milestone.title, "amount_cents": cents,
+              "url": "/payouts/"}, release, key=f"payout-sent:{release.pk}")
+    return release
+
+
+def release_mark_failed(*, release_id, message: str, code: str = "") -> Release:
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release_id)
+        if release.status != Release.Status.PENDING:
+            return release
+        release.status = Release.Status.FAILED
+        release.last_error = f"{code}: {message}"[:500] if code else message[:500]
+        release.save(update_fields=["status", "last_error", "updated_at"])
+        # The reservation stays: the money is still owed to the contractor, only the
+        # transfer needs a human (staff retry from admin once the cause is fixed).
+        alert_staff("release.failed", release, "A release was rejected by the payment provider.",
+                    error=release.last_error, milestone=str(release.milestone_id))
+    return release
+
+
+def release_retry(*, actor, release: Release, request=None) -> Release:
+    """Staff: send a failed release again once its cause is fixed (a new key: the old one
+    holds Stripe's stored rejection, and nothing moved under it)."""
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release.pk)
+        if release.status != Release.Status.FAILED:
+            raise InvalidState("Only a failed release can be retried.")
+        check_transition(Release.TRANSITIONS, release.status, Release.Status.PENDING, label="release")
+        release.status = Release.Status.PENDING
+        release.key_generation += 1
+        release.save(update_fields=["status", "key_generation", "updated_at"])
+        audit.record(actor, "release.retried", release, request=request, key=release.idempotency_key)
+        enqueue(_task(), str(release.pk))
+    return release
+
+
+def releases_resume_for(*, contractor_id) -> int:
+    """Payouts just became enabled: queue every release that was waiting for it."""
+    with transaction.atomic():
+        waiting = list(Release.objects.select_for_update().filter(contractor_id=contractor_id,
+                                                                  status=Release.Status.WAITING))
+        for release in waiting:
+            release.status = Release.Status.PENDING
+            release.save(update_fields=["status", "updated_at"])
+            audit.record(None, "release.resumed", release)
+            enqueue(_task(), str(release.pk))
+    return len(waiting)
+
+
+def release_mark_reversed(*, release_id, amount_reversed: int, reversal_id: str) -> Release:
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release_id)
+        if release.status == Release.Status.REVERSED or amount_reversed <= 0:
+            return release
+        if release.status != Release.Status.SUCCEEDED:
+            alert_staff("release.reversal_unexpected", release, "A transfer reversal arrived for an unsent release.",
+                        reversal=reversal_id)
+            return release
+        release.status = Release.Status.REVERSED
+        release.save(update_fields=["status", "updated_at"])
+        # The money is back on our balance and owed to the contractor again until staff decide.
+        ledger.post(
+            kind="reversal", key=f"release:{release.pk}:reversed", milestone=release.milestone,
+            entries=[(ledger.STRIPE_BALANCE, amount_reversed, release.currency),
+                     (ledger.contractor_payable(release.contractor_id), -amount_reversed, release.currency)],
+            memo=f"Transfer reversed ({reversal_id})",
+        )
+        alert_staff("release.reversed", release, "A transfer to a contractor was reversed.",
+                    amount=amount_reversed, reversal=reversal_id)
+    return release

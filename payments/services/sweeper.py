@@ -1,0 +1,30 @@
+"""The sweeper: re-queue releases and refunds left pending (a lost task, a worker killed
+mid-flight, a broker restart). Safe to run any number of times: each task re-checks its
+row under a lock and repeats the provider call with the row's own idempotency key.
+
+Payments need no sweeper: Stripe retries undelivered webhooks for three days, and the
+homeowner's return from Checkout shows the payment as processing until one arrives.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ..models import Refund, Release
+
+STALE_AFTER = timedelta(minutes=10)
+
+
+def sweep_stuck(*, now=None) -> dict:
+    from ..tasks import refund_execute_task, release_execute_task
+
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    releases = list(Release.objects.filter(status=Release.Status.PENDING, updated_at__lt=cutoff)
+                    .values_list("pk", flat=True)[:500])
+    for pk in releases:
+        release_execute_task.delay(str(pk))
+    refunds = list(Refund.objects.filter(status=Refund.Status.PENDING, updated_at__lt=cutoff)
+                   .values_list("pk", flat=True)[:500])
+    for pk in refunds:
+        refund_execute_task.delay(str(pk))
+    return {"releases": len(releases), "refunds": len(refunds)}
