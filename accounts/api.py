@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -5,11 +6,10 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from allauth.account.models import EmailAddress
 from core.exceptions import PermissionDenied, ValidationFailed
 from core.throttling import AuthThrottle
 
-from . import selectors, services
+from . import api_phone, selectors, services
 from .models import ApiToken, User
 
 
@@ -101,3 +101,4 @@ urlpatterns = [
     path("tokens/<uuid:token_id>/", TokenRevokeView.as_view(), name="token-revoke"),
 ]
 
+urlpatterns += api_phone.urlpatterns  # phone verification (accounts/api_phone.py)

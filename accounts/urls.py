@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_phone
 
 app_name = "accounts"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("onboarding/", views.onboarding, name="onboarding"),
     path("settings/profile/", views.settings_profile, name="settings_profile"),
+    path("settings/phone/", views_phone.phone, name="phone"),
     path("settings/api-tokens/", views.api_tokens, name="api_tokens"),
     path("settings/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("contractors/<uuid:user_id>/", views.contractor_profile, name="contractor_profile"),

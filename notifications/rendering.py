@@ -89,6 +89,7 @@ def base_context(event: Event, recipient, context: dict) -> dict:
         "event": event,
         "recipient": recipient,
         "site_name": settings.SITE_NAME,
+        "SITE_NAME": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "action_url": absolute_url(url),
         "preferences_url": absolute_url(reverse("notifications:preferences")),
