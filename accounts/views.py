@@ -35,7 +35,10 @@ def onboarding(request):
             services.homeowner_profile_save(actor=user, zip_code=form.cleaned_data["zip_code"], request=request)
             messages.success(request, "You're all set. Post your first job whenever you're ready.")
             return redirect("accounts:dashboard")
-    return render(request, "accounts/onboarding.html", {"form": form, "first_time": not user.profile_complete})
+    first_time = not user.profile_complete
+    # First visit is a focused step of sign-up; later it is one page of the settings.
+    base_template = "base.html" if first_time else "allauth/layouts/manage.html"
+    return render(request, "accounts/onboarding.html", {"form": form, "first_time": first_time, "base_template": base_template})
 
 
 @login_required
@@ -51,16 +54,23 @@ def settings_profile(request):
 @login_required
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"], request=request)
+            token, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"], request=request)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
+            # Post/redirect/get: the secret rides in the session for exactly one page view,
+            # so a reload neither re-creates a token nor shows the secret again.
+            request.session["new_api_token"] = raw
             messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
-            form = ApiTokenForm()
-    context = {"form": form, "tokens": selectors.tokens_of(request.user), "new_token": new_token, "section": "tokens"}
+            return redirect("accounts:api_tokens")
+    context = {
+        "form": form,
+        "tokens": selectors.tokens_of(request.user),
+        "new_token": request.session.pop("new_api_token", None),
+        "section": "tokens",
+    }
     return render(request, "accounts/api_tokens.html", context)
 
 
