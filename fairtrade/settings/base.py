@@ -231,14 +231,14 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    # Private objects with random keys, served through short-lived signed URLs.
+    # Private objects with random keys, served only through short-lived presigned URLs
+    # (no custom domain: a CDN URL would be unsigned and evidence files are private).
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 600,
