@@ -1,4 +1,4 @@
-"""Notifications about bids. Called from transaction.on_commit only.
+"""Notifications about bids, sent inside the service's transaction (see jobs.announce).
 
 Sealed bidding: the homeowner learns that a bid arrived and the count, nothing else; a
 bidder learns only about their own bid, and after the award the range of all bids.

@@ -132,7 +132,7 @@ def bid_place(*, actor, job: Job, request=None, **terms) -> Bid:
         raise Conflict("You already have a bid on this job; revise it instead.") from exc
     _write_milestones(bid, clean["milestones"])
     audit.record(actor, "bid.placed", bid, request, job=str(job.pk), amount_cents=bid.amount_cents)
-    transaction.on_commit(lambda: announce.bid_placed(bid, revised=False))
+    announce.bid_placed(bid, revised=False)
     return bid
 
 
@@ -163,7 +163,7 @@ def bid_revise(*, actor, bid: Bid, request=None, **terms) -> Bid:
     bid.milestones.all().delete()
     _write_milestones(bid, clean["milestones"])
     audit.record(actor, "bid.revised", bid, request, revision=bid.revision_count, amount_cents=bid.amount_cents)
-    transaction.on_commit(lambda: announce.bid_placed(bid, revised=True))
+    announce.bid_placed(bid, revised=True)
     return bid
 
 
@@ -221,5 +221,5 @@ def bid_accept(*, actor, bid: Bid, request=None):
         actor, "job.awarded", job, request, bid=str(bid.pk), contract=str(contract.pk),
         amount_cents=bid.amount_cents, not_selected=len(losers),
     )
-    transaction.on_commit(lambda: announce.award(job, winner=bid, contract=contract))
+    announce.award(job, winner=bid, contract=contract)
     return contract

@@ -1,8 +1,10 @@
-"""Who is told what about a job, in one place. Called from transaction.on_commit only.
+"""Who is told what about a job, in one place.
 
 Notifications go through `notifications.services.notify` (the notifications app owns
-channels, preferences and templates). Sealed bidding holds here too: a homeowner is told
-counts, never amounts or bidders; a contractor never learns anything about other bids.
+channels, preferences and templates). It is called inside the service's transaction: its
+rows commit or roll back with the state change (an outbox), and sending happens after
+commit. Sealed bidding holds here too: a homeowner is told counts, never amounts or
+bidders; a contractor never learns anything about other bids.
 """
 
 import importlib
@@ -27,6 +29,7 @@ def send(event: str, recipients, context: dict, target=None) -> None:
         try:
             notify(event, recipients, context, target)
         except Exception:  # a notification must never undo or break the business action
+            # notify() runs in its own savepoint, so the caller's transaction stays usable.
             logger.exception("notify(%s) failed", event)
         return
     audit.record(

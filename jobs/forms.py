@@ -160,7 +160,7 @@ class AnswerForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Why are you cancelling?", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional. Bidders are told the job was cancelled, not the reason.",
+        help_text="Optional. Bidders see that the job was cancelled, never the reason.",
     )
 
 

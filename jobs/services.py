@@ -155,7 +155,7 @@ def _close_bidding(job: Job, *, actor, request=None, reason: str) -> Job:
     job.bidding_closed_at = timezone.now()
     job.save(update_fields=["status", "bidding_closed_at", "updated_at"])
     audit.record(actor, "job.bidding_closed", job, request, reason=reason, bid_count=len(active))
-    transaction.on_commit(lambda: announce.bidding_closed(job, bidder_ids=active))
+    announce.bidding_closed(job, bidder_ids=active)
     return job
 
 
@@ -214,7 +214,7 @@ def jobs_close_overdue(*, now=None) -> dict:
                 job.status = Job.Status.DRAFT
                 job.save(update_fields=["status", "updated_at"])
                 audit.record(None, "job.expired_without_bids", job)
-                transaction.on_commit(lambda job=job: announce.no_bids(job))
+                announce.no_bids(job)
                 counts["no_bids"] += 1
     if due:
         logger.info("closed overdue jobs: %s", counts)

@@ -182,7 +182,7 @@ def cancel(request, pk):
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("jobs:detail", pk=pk)
-        messages.success(request, "The job is cancelled. Bidders have been told it is no longer available.")
+        messages.success(request, "The job is cancelled. Bidders see in their bids that it is no longer available.")
         return redirect("jobs:mine")
     return render(request, "jobs/cancel.html", {"job": job, "form": form})
 

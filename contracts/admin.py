@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from core.money import format_cents
+
+from .models import Contract, Milestone
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("position", "title", "amount_cents", "fee_cents", "status", "funded_at", "submitted_at", "auto_approve_at", "released_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Read-only: contracts move only through services (award, escrow, disputes)."""
+
+    list_display = ("short_id", "job", "homeowner", "contractor", "total", "fee_bps", "status", "created_at")
+    list_filter = ("status", "job__category")
+    search_fields = ("=id", "job__title", "=job__id", "homeowner__email", "contractor__email", "contractor__contractor_profile__business_name")
+    list_select_related = ("job", "homeowner", "contractor")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Contract._meta.fields]
+    inlines = [MilestoneInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Contract")
+    def short_id(self, contract):
+        return str(contract.pk)[:8]
+
+    @admin.display(description="Total", ordering="total_cents")
+    def total(self, contract):
+        return format_cents(contract.total_cents, contract.currency)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("title", "contract", "position", "amount", "fee_cents", "status", "funded_at", "auto_approve_at", "released_at")
+    list_filter = ("status",)
+    search_fields = ("title", "=contract__id", "contract__job__title")
+    list_select_related = ("contract",)
+    readonly_fields = [f.name for f in Milestone._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Amount", ordering="amount_cents")
+    def amount(self, milestone):
+        return format_cents(milestone.amount_cents)

@@ -1,0 +1,115 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from jobs import selectors
+from jobs.models import Category, Job, JobPhoto, Question
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["slug", "name"]
+
+
+class PartySerializer(serializers.Serializer):
+    """A person as others see them: id and display name, nothing private."""
+
+    id = serializers.UUIDField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JobPhoto
+        fields = ["id", "url", "width", "height", "content_type", "size_bytes", "caption", "created_at"]
+
+    def get_url(self, photo) -> str:
+        url = photo.image.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
+
+
+class JobSerializer(serializers.ModelSerializer):
+    category = CategorySerializer(read_only=True)
+    homeowner = PartySerializer(read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+    bid_count = serializers.SerializerMethodField(help_text="Live bids; null for anyone but the owner and staff.")
+    address = serializers.SerializerMethodField(help_text="Only for the owner, staff and the hired contractor; else absent.")
+    distance_miles = serializers.SerializerMethodField(help_text="When filtered by zip.")
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "title", "description", "category", "zip_code", "city", "state", "address",
+            "budget_min_cents", "budget_max_cents", "currency", "desired_start", "bidding_deadline", "status",
+            "bid_count", "photos", "created_at", "published_at", "homeowner", "distance_miles",
+        ]
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_bid_count(self, job):
+        if not selectors.can_see_bid_count(self._user(), job):
+            return None
+        total = getattr(job, "bid_total", None)
+        return total if total is not None else job.bids.exclude(status="withdrawn").count()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_address(self, job):
+        return job.address
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_miles(self, job):
+        distance = getattr(job, "distance", None)
+        return round(distance, 1) if distance is not None else None
+
+    def to_representation(self, job):
+        data = super().to_representation(job)
+        if not selectors.can_see_address(self._user(), job):
+            data.pop("address", None)
+        return data
+
+
+class JobWriteSerializer(serializers.Serializer):
+    """Types only: the rules (ranges, zip, deadline window) live in jobs.services."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=6000)
+    category = serializers.SlugField(help_text="A category slug from GET /categories/.")
+    zip_code = serializers.CharField(max_length=10)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    budget_min_cents = serializers.IntegerField()
+    budget_max_cents = serializers.IntegerField()
+    desired_start = serializers.DateField()
+    bidding_deadline = serializers.DateTimeField(help_text="Between 1 and 30 days from today (UTC dates).")
+    publish = serializers.BooleanField(required=False, default=False, help_text="true: open for bids at once.")
+
+
+class JobPatchSerializer(JobWriteSerializer):
+    publish = None
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """Askers are never part of the output: every bidder gets the same information."""
+
+    class Meta:
+        model = Question
+        fields = ["id", "body", "answer", "answered_at", "created_at"]
+        read_only_fields = ["answer", "answered_at", "created_at"]
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 10 MB.")
+    caption = serializers.CharField(max_length=140, required=False, allow_blank=True)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

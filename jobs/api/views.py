@@ -1,0 +1,181 @@
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.exceptions import ValidationFailed
+from jobs import selectors, services
+from jobs.models import Category, Job
+
+from .filters import JobFilter
+from .serializers import (
+    AnswerSerializer,
+    CancelSerializer,
+    CategorySerializer,
+    JobPatchSerializer,
+    JobSerializer,
+    JobWriteSerializer,
+    PhotoSerializer,
+    PhotoUploadSerializer,
+    QuestionSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(description="validation_error"),
+    403: OpenApiResponse(description="permission_denied"),
+    404: OpenApiResponse(description="not_found"),
+    409: OpenApiResponse(description="invalid_state or conflict"),
+}
+
+
+class CategoryListView(generics.ListAPIView):
+    """Trades. Small and fixed, so returned whole (no pagination)."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = CategorySerializer
+    pagination_class = None
+    queryset = Category.objects.all()
+
+
+class JobListCreateView(generics.ListCreateAPIView):
+    """Open jobs (anyone), or with mine=true the caller's own jobs; POST creates a job (homeowners)."""
+
+    serializer_class = JobSerializer
+    filterset_class = JobFilter
+    filter_backends = [*generics.ListCreateAPIView.filter_backends, OrderingFilter]
+    ordering_fields = ["created_at", "bidding_deadline", "published_at"]
+    ordering = "-created_at"
+
+    def get_queryset(self):
+        return Job.objects.none()  # JobFilter builds the real queryset from the selectors
+
+    @extend_schema(request=JobWriteSerializer, responses={201: JobSerializer, **ERRORS})
+    def post(self, request):
+        data = JobWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        publish = fields.pop("publish", False)
+        job = services.job_create(actor=request.user, publish=publish, request=request, **fields)
+        job = selectors.job_for(request.user, job.pk)
+        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class JobDetailView(APIView):
+    serializer_class = JobSerializer
+
+    @extend_schema(responses={200: JobSerializer, 404: ERRORS[404]})
+    def get(self, request, pk):
+        job = selectors.job_for(request.user, pk)
+        return Response(JobSerializer(job, context={"request": request}).data)
+
+    @extend_schema(request=JobPatchSerializer, responses={200: JobSerializer, **ERRORS})
+    def patch(self, request, pk):
+        job = selectors.job_owned_by(request.user, pk)
+        data = JobPatchSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data:
+            raise ValidationFailed("Send at least one field to change.")
+        services.job_update(actor=request.user, job=job, request=request, **data.validated_data)
+        return Response(JobSerializer(selectors.job_for(request.user, pk), context={"request": request}).data)
+
+
+class _JobAction(APIView):
+    """POST /jobs/{id}/<action>/ for the owner; the service checks the transition (409)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = JobSerializer
+
+    def act(self, request, job):
+        raise NotImplementedError
+
+    @extend_schema(request=None, responses={200: JobSerializer, **ERRORS})
+    def post(self, request, pk):
+        job = selectors.job_owned_by(request.user, pk)
+        self.act(request, job)
+        return Response(JobSerializer(selectors.job_for(request.user, pk), context={"request": request}).data)
+
+
+class JobPublishView(_JobAction):
+    def act(self, request, job):
+        services.job_publish(actor=request.user, job=job, request=request)
+
+
+class JobCloseBiddingView(_JobAction):
+    def act(self, request, job):
+        services.job_close_bidding(actor=request.user, job=job, request=request)
+
+
+class JobCancelView(_JobAction):
+    @extend_schema(request=CancelSerializer, responses={200: JobSerializer, **ERRORS})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, job):
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.job_cancel(actor=request.user, job=job, reason=data.validated_data.get("reason", ""), request=request)
+
+
+class JobPhotosView(APIView):
+    """GET: the job's photos (anyone who can see the job). POST: the owner adds one (multipart `image`)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = PhotoSerializer
+
+    @extend_schema(responses={200: PhotoSerializer(many=True), 404: ERRORS[404]})
+    def get(self, request, pk):
+        job = selectors.job_for(request.user, pk)
+        return Response(PhotoSerializer(job.photos.all(), many=True, context={"request": request}).data)
+
+    @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: PhotoSerializer, **ERRORS})
+    def post(self, request, pk):
+        job = selectors.job_owned_by(request.user, pk)
+        data = PhotoUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.photo_add(
+            actor=request.user, job=job, image=data.validated_data["image"],
+            caption=data.validated_data.get("caption", ""), request=request,
+        )
+        return Response(PhotoSerializer(photo, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class JobQuestionsView(generics.ListCreateAPIView):
+    """Public Q&A of a job; contractors ask. Askers are never named."""
+
+    serializer_class = QuestionSerializer
+    pagination_class = type("QuestionPagination", (generics.ListCreateAPIView.pagination_class,), {"ordering": "created_at"})
+
+    def get_job(self):
+        return selectors.job_for(self.request.user, self.kwargs["pk"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        return selectors.questions_for(self.request.user, self.get_job())
+
+    @extend_schema(request=QuestionSerializer, responses={201: QuestionSerializer, **ERRORS})
+    def post(self, request, pk):
+        job = self.get_job()
+        data = QuestionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = services.question_ask(actor=request.user, job=job, body=data.validated_data["body"], request=request)
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionAnswerView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = QuestionSerializer
+
+    @extend_schema(request=AnswerSerializer, responses={200: QuestionSerializer, **ERRORS})
+    def post(self, request, pk):
+        question = selectors.question_of_owner(request.user, pk)
+        data = AnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            question = services.question_answer(
+                actor=request.user, question=question, answer=data.validated_data["answer"], request=request
+            )
+        return Response(QuestionSerializer(question).data)
