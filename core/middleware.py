@@ -12,3 +12,24 @@ class SentryUserMiddleware:
         if user is not None and user.is_authenticated:
             sentry_sdk.set_user({"id": str(user.pk)})
         return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before host validation and HTTPS redirects.
+
+    The load balancer and the container health check address tasks by private IP (which is
+    not in ALLOWED_HOSTS) over plain HTTP inside the VPC; these two endpoints reveal nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import health
+
+        if request.method in ("GET", "HEAD"):
+            if request.path == "/healthz":
+                return health.healthz(request)
+            if request.path == "/readyz":
+                return health.readyz(request)
+        return self.get_response(request)

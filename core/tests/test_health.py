@@ -62,3 +62,11 @@ def test_readyz_broker_down(client, settings):
         app.conf.broker_url = original
     assert response.status_code == 503
     assert "broker" in response.json()["failing"]
+
+
+@pytest.mark.django_db
+def test_health_answers_load_balancer_hosts_that_pages_refuse(client, settings):
+    settings.ALLOWED_HOSTS = ["fairtradeworker.example"]
+    assert client.get("/healthz", HTTP_HOST="10.0.12.34:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.0.12.34:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.12.34:8000").status_code == 400
