@@ -111,18 +111,19 @@ def payment_mark_succeeded(*, payment_id, payment_intent_id: str, charge_id: str
         payment.succeeded_at = timezone.now()
         payment.failure_message = ""
         payment.save()
-        escrow = lock_escrow(milestone)
-        escrow.funded_cents += payment.amount_cents
-        escrow.held_cents += payment.amount_cents
-        escrow.save()
         entries = [
             (ledger.STRIPE_BALANCE, payment.total_cents, payment.currency),
             (ledger.escrow_account(milestone.pk), -payment.amount_cents, payment.currency),
         ]
         if payment.fee_cents:
             entries.append((ledger.PLATFORM_FEES, -payment.fee_cents, payment.currency))
-        ledger.post(kind="funding", key=f"payment:{payment.pk}:succeeded", entries=entries, milestone=milestone,
-                    memo=f"Milestone {milestone.position} funded")
+        _, booked = ledger.post(kind="funding", key=f"payment:{payment.pk}:succeeded", entries=entries,
+                                milestone=milestone, memo=f"Milestone {milestone.position} funded")
+        if booked:
+            escrow = lock_escrow(milestone)
+            escrow.funded_cents += payment.amount_cents
+            escrow.held_cents += payment.amount_cents
+            escrow.save()
         audit.record(payment.payer, "payment.succeeded", payment, amount_cents=payment.amount_cents,
                      fee_cents=payment.fee_cents, source=source, payment_intent=payment.payment_intent_id)
         flow.milestone_mark_funded(milestone=milestone, payment=payment)

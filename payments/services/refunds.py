@@ -101,19 +101,20 @@ def refund_mark_succeeded(*, refund_id, provider_id: str, amount_cents: int | No
         refund.succeeded_at = timezone.now()
         refund.last_error = ""
         refund.save()
-        escrow = lock_escrow(milestone)
-        escrow.held_cents -= refund.amount_cents
-        escrow.reserved_cents -= refund.amount_cents
-        escrow.refunded_cents += refund.amount_cents
-        escrow.save()
         owed = ledger.homeowner_refunds(refund.homeowner_id)
         cents, cur = refund.amount_cents, refund.currency
-        ledger.post(kind="refund", key=f"refund:{refund.pk}:refunded", milestone=milestone,
-                    entries=[(ledger.escrow_account(milestone.pk), cents, cur), (owed, -cents, cur)],
-                    memo=f"Milestone {milestone.position} refunded")
+        _, booked = ledger.post(kind="refund", key=f"refund:{refund.pk}:refunded", milestone=milestone,
+                                entries=[(ledger.escrow_account(milestone.pk), cents, cur), (owed, -cents, cur)],
+                                memo=f"Milestone {milestone.position} refunded")
         ledger.post(kind="refund_payout", key=f"refund:{refund.pk}:paid", milestone=milestone,
                     entries=[(owed, cents, cur), (ledger.STRIPE_BALANCE, -cents, cur)],
                     memo=f"Stripe refund {refund.refund_id}")
+        if booked:
+            escrow = lock_escrow(milestone)
+            escrow.held_cents -= cents
+            escrow.reserved_cents -= cents
+            escrow.refunded_cents += cents
+            escrow.save()
         audit.record(None, "refund.succeeded", refund, provider=refund.refund_id, amount_cents=cents, source=source)
     return refund
 

@@ -127,19 +127,20 @@ def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_
         release.succeeded_at = timezone.now()
         release.last_error = ""
         release.save()
-        escrow = lock_escrow(milestone)
-        escrow.held_cents -= release.amount_cents
-        escrow.reserved_cents -= release.amount_cents
-        escrow.released_cents += release.amount_cents
-        escrow.save()  # the CheckConstraints refuse a negative escrow even if a check above were wrong
         payable = ledger.contractor_payable(release.contractor_id)
         cents, cur = release.amount_cents, release.currency
-        ledger.post(kind="release", key=f"release:{release.pk}:released", milestone=milestone,
-                    entries=[(ledger.escrow_account(milestone.pk), cents, cur), (payable, -cents, cur)],
-                    memo=f"Milestone {milestone.position} released")
+        _, booked = ledger.post(kind="release", key=f"release:{release.pk}:released", milestone=milestone,
+                                entries=[(ledger.escrow_account(milestone.pk), cents, cur), (payable, -cents, cur)],
+                                memo=f"Milestone {milestone.position} released")
         ledger.post(kind="payout", key=f"release:{release.pk}:transferred", milestone=milestone,
                     entries=[(payable, cents, cur), (ledger.STRIPE_BALANCE, -cents, cur)],
                     memo=f"Transfer {transfer_id}")
+        if booked:  # the ledger key is the one guard: the escrow row moves with it, once
+            escrow = lock_escrow(milestone)
+            escrow.held_cents -= cents
+            escrow.reserved_cents -= cents
+            escrow.released_cents += cents
+            escrow.save()  # the CheckConstraints refuse a negative escrow even if a check above were wrong
         audit.record(None, "release.succeeded", release, transfer=transfer_id, amount_cents=cents, source=source)
         send("payout.sent", [release.contractor],
              {"job_title": milestone.contract.job.title, "milestone_title": milestone.title, "amount_cents": cents,
