@@ -68,7 +68,6 @@ locals {
     sentry_environment        = var.environment
     sentry_traces_sample_rate = tostring(var.sentry_traces_sample_rate)
     storage_bucket_name       = aws_s3_bucket.uploads.id
-    cdn_domain_name           = var.cdn_domain_name
     default_from_email        = var.default_from_email
     platform_fee_bps          = tostring(var.platform_fee_bps)
     auto_approve_days         = tostring(var.auto_approve_days)

@@ -3,8 +3,8 @@ output "site_url" {
   value       = local.site_url
 }
 
-output "cdn_domain_name" {
-  description = "CloudFront host name for media and static files (AWS_S3_CUSTOM_DOMAIN)."
+output "static_cdn_domain" {
+  description = "CloudFront host name for static files only (/static/*); media are never served through it (private bucket, presigned URLs)."
   value       = var.cdn_domain_name
 }
 

@@ -1,4 +1,12 @@
 # --- Uploads (django-storages) ------------------------------------------------
+# Private: no public access, no CDN origin, no CORS (uploads go through Django, never
+# from the browser straight to S3). Objects are read by browsers only through the
+# presigned URLs the application signs with the task role (see the bucket policy).
+
+locals {
+  # The application's presigned URL lifetime (querystring_expire in fairtrade/settings/base.py).
+  media_url_max_age_seconds = 600
+}
 
 resource "aws_s3_bucket" "uploads" {
   # checkov:skip=CKV_AWS_144:Cross-region protection is the AWS Backup copy to the replica region (backup.tf), which also keeps point-in-time history; replication would double storage cost for the same guarantee.
@@ -117,22 +125,34 @@ data "aws_iam_policy_document" "uploads" {
     }
   }
 
-  # Reading objects from the bucket: the application (task role) and the CDN
-  # (CloudFront origin access control, this distribution only).
+  # Presigned URLs: the application signs 10-minute GET URLs (SigV4) with the task
+  # role's credentials, so S3 evaluates them as the task role; its identity policy
+  # (iam.tf, UploadsObjects) is the only grant needed and this policy adds no Allow.
+  # Browsers fetch those URLs from the internet, not through the VPC's S3 gateway
+  # endpoint, so this policy must never deny on aws:SourceVpce / aws:SourceVpc / source
+  # IP; it does not. This statement caps every presigned URL at 10 minutes whatever
+  # expiry it was signed with (only query-string-signed requests are affected).
   statement {
-    sid       = "CloudFrontReadMedia"
-    actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.uploads.arn}/*"]
+    sid       = "DenyLongLivedPresignedUrls"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.uploads.arn, "${aws_s3_bucket.uploads.arn}/*"]
 
     principals {
-      type        = "Service"
-      identifiers = ["cloudfront.amazonaws.com"]
+      type        = "*"
+      identifiers = ["*"]
     }
 
     condition {
       test     = "StringEquals"
-      variable = "AWS:SourceArn"
-      values   = [aws_cloudfront_distribution.cdn.arn]
+      variable = "s3:authType"
+      values   = ["REST-QUERY-STRING"]
+    }
+
+    condition {
+      test     = "NumericGreaterThan"
+      variable = "s3:signatureAge"
+      values   = [tostring(local.media_url_max_age_seconds * 1000)]
     }
   }
 }

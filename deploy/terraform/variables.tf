@@ -61,7 +61,7 @@ variable "domain_name" {
 }
 
 variable "cdn_domain_name" {
-  description = "Host name of the CloudFront distribution for static and media files, e.g. cdn.fairtradeworker.com."
+  description = "Host name of the CloudFront distribution for static files (/static/* only; media use S3 presigned URLs), e.g. cdn.fairtradeworker.com."
   type        = string
 }
 

@@ -1,5 +1,5 @@
 # Two web ACLs with the same rules: REGIONAL on the ALB (all dynamic traffic) and
-# CLOUDFRONT on the CDN (static and media). Rate limit: 2000 requests per 5 minutes
+# CLOUDFRONT on the CDN (static files only). Rate limit: 2000 requests per 5 minutes
 # per client IP.
 
 resource "aws_wafv2_web_acl" "alb" {

@@ -192,3 +192,73 @@ def test_queue_metrics_command(run_entrypoint):
 
 def test_entrypoint_is_executable():
     assert os.access(ENTRYPOINT, os.X_OK)
+
+
+# --- ALB health checks use the task's private IP as Host ----------------------------
+
+
+@pytest.fixture
+def metadata_server():
+    """A stand-in for the ECS task metadata endpoint (v4), answering the container document."""
+    import http.server
+    import json
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"Networks": [{"NetworkMode": "awsvpc", "IPv4Addresses": ["10.0.11.23"]}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/v4/abc"
+    server.shutdown()
+
+
+def _web_env_with_real_python(tmp_path, **env):
+    """Run `entrypoint.sh web` with a fake gunicorn and the real python; gunicorn's environment."""
+    import sys
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.log"
+    fake = bin_dir / "gunicorn"
+    fake.write_text(FAKE.format(log=log))
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    (bin_dir / "python").symlink_to(sys.executable)
+    app = tmp_path / "app"
+    app.mkdir()
+    environment = {"PATH": f"{bin_dir}:/usr/bin:/bin", "APP_HOME": str(app), **env}
+    result = subprocess.run(
+        ["/bin/sh", str(ENTRYPOINT), "web"], capture_output=True, text=True, env=environment, check=False, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().startswith("gunicorn ")
+    lines = (tmp_path / "calls.log.env.gunicorn").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def test_web_adds_the_task_ip_to_allowed_hosts(tmp_path, metadata_server):
+    env = _web_env_with_real_python(
+        tmp_path, ALLOWED_HOSTS="www.example.com", ECS_CONTAINER_METADATA_URI_V4=metadata_server
+    )
+    assert env["ALLOWED_HOSTS"] == "www.example.com,10.0.11.23"
+
+
+def test_web_starts_unchanged_when_the_metadata_endpoint_fails(tmp_path):
+    env = _web_env_with_real_python(
+        tmp_path, ALLOWED_HOSTS="www.example.com", ECS_CONTAINER_METADATA_URI_V4="http://127.0.0.1:9/v4/none"
+    )
+    assert env["ALLOWED_HOSTS"] == "www.example.com"
+
+
+def test_web_outside_ecs_leaves_allowed_hosts_alone(tmp_path):
+    env = _web_env_with_real_python(tmp_path, ALLOWED_HOSTS="www.example.com")
+    assert env["ALLOWED_HOSTS"] == "www.example.com"

@@ -112,6 +112,14 @@ def test_no_unknown_environment_names(service):
 
 
 @pytest.mark.parametrize("service", SERVICES)
+def test_media_have_no_custom_domain(service):
+    # Media are private (evidence files): only S3 presigned URLs, never an unsigned CDN host.
+    env, _ = provided(service)
+    assert "AWS_S3_CUSTOM_DOMAIN" not in env
+    assert "cdn_domain_name" not in (ECS / f"{service}.json").read_text()
+
+
+@pytest.mark.parametrize("service", SERVICES)
 def test_production_values(service):
     env, _ = provided(service)
     for name, value in PRODUCTION_VALUES.items():

@@ -265,16 +265,25 @@ def test_acm_certificates_dns_validated(tf):
         assert c["validation_method"] == "DNS"
 
 
-def test_cloudfront_tls_waf_and_private_origin(tf):
+def test_cloudfront_tls_waf_and_static_only(tf):
     cdn = tf.one("aws_cloudfront_distribution", "cdn")
     assert cdn["web_acl_id"] == "${aws_wafv2_web_acl.cdn.arn}"
     assert block(cdn, "viewer_certificate")["minimum_protocol_version"] == "TLSv1.2_2021"
-    assert block(cdn, "default_cache_behavior")["viewer_protocol_policy"] == "redirect-to-https"
     origins = {o["origin_id"]: o for o in blocks(cdn, "origin")}
-    assert "origin_access_control_id" in origins["uploads"]
+    # Media never go through the CDN (private evidence files; presigned S3 URLs instead).
+    assert set(origins) == {"web"}
     assert block(origins["web"], "custom_origin_config")["origin_protocol_policy"] == "https-only"
-    paths = {b["path_pattern"] for b in blocks(cdn, "ordered_cache_behavior")}
-    assert "/static/*" in paths
+    assert not tf.of_type("aws_cloudfront_origin_access_control")
+    default = block(cdn, "default_cache_behavior")
+    assert default["viewer_protocol_policy"] == "redirect-to-https"
+    assert default["target_origin_id"] == "web"
+    fn = block(default, "function_association")
+    assert (fn["event_type"], fn["function_arn"]) == ("viewer-request", "${aws_cloudfront_function.static_only.arn}")
+    assert "statusCode: 404" in tf.one("aws_cloudfront_function", "static_only")["code"]
+    behaviours = blocks(cdn, "ordered_cache_behavior")
+    assert [(b["path_pattern"], b["target_origin_id"]) for b in behaviours] == [("/static/*", "web")]
+    for b in [default, *behaviours]:
+        assert b["allowed_methods"] == ["GET", "HEAD"]
 
 
 def _rate_rule(acl):
@@ -413,6 +422,30 @@ def test_uploads_bucket_access_only_from_the_task_role(tf):
             assert not any(a.startswith("s3:") for a in s.get("actions", [])), f"{name} grants S3"
 
 
+def test_uploads_are_never_public_or_behind_a_cdn(tf):
+    """Private bucket + presigned URLs: nothing but the task role's own grant reads it."""
+    policy = blocks(tf.data["aws_iam_policy_document"]["uploads"], "statement")
+    assert all(s["effect"] == "Deny" for s in policy), "the uploads bucket policy grants nothing"
+    for s in policy:
+        for cond in blocks(s, "condition"):
+            # A VPC/IP condition would block the browsers fetching presigned URLs.
+            assert not cond["variable"].lower().startswith(("aws:sourcevpc", "aws:sourceip")), s["sid"]
+        for principal in blocks(s, "principals"):
+            assert "cloudfront.amazonaws.com" not in principal["identifiers"]
+    age = next(s for s in policy if s["sid"] == "DenyLongLivedPresignedUrls")
+    conds = {c["variable"]: (c["test"], c["values"]) for c in blocks(age, "condition")}
+    assert conds["s3:authType"] == ("StringEquals", ["REST-QUERY-STRING"])
+    assert conds["s3:signatureAge"][0] == "NumericGreaterThan"
+    assert tf.locals["media_url_max_age_seconds"] == 600  # the settings' querystring_expire
+    assert not tf.of_type("aws_s3_bucket_cors_configuration"), "uploads go through Django, no browser CORS"
+    assert not tf.of_type("aws_s3_bucket_website_configuration")
+    objects = next(s for s in blocks(tf.data["aws_iam_policy_document"]["task"], "statement")
+                   if s.get("sid") == "UploadsObjects")  # fmt: skip
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"} <= set(objects["actions"])
+    assert objects["resources"] == ["${aws_s3_bucket.uploads.arn}/*"]
+    assert "condition" not in objects, "presigned GETs from browsers must satisfy the task role's grant"
+
+
 def test_aws_backup_daily_0200_utc_30_days_cross_region(tf):
     plan = tf.one("aws_backup_plan", "main")
     rule = block(plan, "rule")
@@ -524,7 +557,7 @@ def test_alarms_go_to_sns(tf):
 def test_outputs_the_application_needs(tf):
     for name in (
         "site_url",
-        "cdn_domain_name",
+        "static_cdn_domain",
         "ecr_repository_url",
         "ecs_cluster_name",
         "rds_endpoint",
