@@ -161,6 +161,14 @@ def _mail_domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
 
 
+def _describe(exc: Exception) -> str:
+    """str() of an anymail error reads the HTTP response, which may be missing."""
+    try:
+        return str(exc)
+    except Exception:
+        return " ".join(str(arg) for arg in exc.args) or exc.__class__.__name__
+
+
 def _send_email(delivery) -> str:
     from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
@@ -176,18 +184,18 @@ def _send_email(delivery) -> str:
     try:
         message.send(fail_silently=False)
     except AnymailRecipientsRefused as exc:
-        raise PermanentError(f"The email provider refused the address: {exc}") from exc
+        raise PermanentError(f"The email provider refused the address: {_describe(exc)}") from exc
     except AnymailAPIError as exc:
         status = getattr(exc, "status_code", None)
         if status and 400 <= status < 500 and status != 429:
-            raise PermanentError(f"Email provider rejected the message ({status}): {exc}") from exc
-        raise TransientError(f"Email provider error ({status or 'no response'}): {exc}") from exc
+            raise PermanentError(f"Email provider rejected the message ({status}): {_describe(exc)}") from exc
+        raise TransientError(f"Email provider error ({status or 'no response'}): {_describe(exc)}") from exc
     except smtplib.SMTPRecipientsRefused as exc:
         raise PermanentError(f"The mail server refused the address: {exc.recipients}") from exc
     except (smtplib.SMTPException, OSError, TimeoutError) as exc:
         raise TransientError(f"Mail server error: {exc.__class__.__name__}: {exc}") from exc
     status = getattr(message, "anymail_status", None)
-    if status is not None and status.message_id:
+    if status is not None and status.message_id is not None:
         return str(status.message_id)
     return headers["Message-ID"]
 

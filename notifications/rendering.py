@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .events import Event
+from .sms import to_gsm
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -107,13 +108,13 @@ def render_event(event: Event, recipient, context: dict) -> Rendered:
     html = render_to_string(f"notifications/email/{slug}.html", ctx | {"subject": subject})
     sms = ""
     if event.sms_template:
-        sms = _one_line(engine.get_template(f"notifications/sms/{slug}.txt").render(_ctx(ctx)))
+        sms = to_gsm(engine.get_template(f"notifications/sms/{slug}.txt").render(_ctx(ctx)))
     return Rendered(title=subject[:200], body=body[:2000], subject=subject[:300], text=text, html=html, sms=sms)
 
 
 def render_sms(template_name: str, context: dict) -> str:
     ctx = {"site_name": settings.SITE_NAME, **context}
-    return _one_line(text_engine().get_template(f"notifications/sms/{template_name}.txt").render(_ctx(ctx)))
+    return to_gsm(text_engine().get_template(f"notifications/sms/{template_name}.txt").render(_ctx(ctx)))
 
 
 def _ctx(values: dict):

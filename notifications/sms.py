@@ -119,3 +119,33 @@ def gsm7_length(text: str) -> int | None:
         else:
             return None
     return length
+
+
+_GSM_REPLACEMENTS = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "‐": "-",
+    "\u00a0": " ", "\u2009": " ", "•": "*", "×": "x",
+})
+SMS_MAX = 160
+
+
+def to_gsm(text: str, limit: int = SMS_MAX) -> str:
+    """Make `text` one GSM-7 text: typographic punctuation to ASCII, accents stripped where
+    GSM lacks the letter, anything else (emoji) dropped, then cut to `limit` septets. One
+    stray emoji in a job title would otherwise switch the whole text to UCS-2 (70 chars)."""
+    import unicodedata
+
+    text = text.replace("…", "...").translate(_GSM_REPLACEMENTS)
+    out = []
+    for char in text:
+        if char in GSM7_BASIC or char in GSM7_EXTENDED:
+            out.append(char)
+            continue
+        base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        out.append("".join(c for c in base if c in GSM7_BASIC))
+    text = " ".join("".join(out).split())
+    if gsm7_length(text) <= limit:
+        return text
+    cut = limit - 3
+    while gsm7_length(text[:cut].rstrip() + "...") > limit:
+        cut -= 1
+    return text[:cut].rstrip() + "..."
