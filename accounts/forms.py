@@ -114,3 +114,25 @@ class ContractorOnboardingForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=80, label="Token name", help_text="e.g. 'Accounting sync'. Only you see it.")
+
+
+class AccountEraseForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False
+    )
+    confirm = forms.CharField(label='Type "DELETE" to confirm', max_length=10)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not correct.")
+        return password
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip() != "DELETE":
+            raise forms.ValidationError('Type DELETE in capital letters to confirm.')
+        return "DELETE"

@@ -11,5 +11,7 @@ urlpatterns = [
     path("settings/phone/", views_phone.phone, name="phone"),
     path("settings/api-tokens/", views.api_tokens, name="api_tokens"),
     path("settings/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("settings/privacy/", views.settings_privacy, name="settings_privacy"),
+    path("settings/privacy/export/", views.data_export, name="data_export"),
     path("contractors/<uuid:user_id>/", views.contractor_profile, name="contractor_profile"),
 ]

@@ -1,12 +1,17 @@
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 
-from . import selectors, services
-from .forms import ApiTokenForm, ContractorOnboardingForm, HomeownerOnboardingForm, ProfileForm
+from . import privacy, selectors, services
+from .forms import AccountEraseForm, ApiTokenForm, ContractorOnboardingForm, HomeownerOnboardingForm, ProfileForm
 
 
 @login_required
@@ -86,3 +91,26 @@ def api_token_revoke(request, token_id):
 def contractor_profile(request, user_id):
     profile = selectors.public_contractor(user_id)
     return render(request, "accounts/contractor_profile.html", {"profile": profile})
+
+
+@login_required
+def settings_privacy(request):
+    form = AccountEraseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.account_erase(actor=request.user, request=request)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            logout(request)
+            messages.success(request, "Your account is closed and your personal data erased.")
+            return redirect("home")
+    return render(request, "accounts/settings_privacy.html", {"form": form, "section": "privacy"})
+
+
+@login_required
+def data_export(request):
+    data = privacy.personal_data_export(actor=request.user, request=request)
+    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="fairtradeworker-my-data.json"'
+    return response

@@ -36,3 +36,8 @@ def beat_schedule() -> dict:
         if module is not None:
             schedule.update(module.SCHEDULE)
     return schedule
+
+
+def app_modules(module_name: str) -> list:
+    """Every `<app>.<module_name>` that exists, in DOMAIN_APPS order."""
+    return [m for app in DOMAIN_APPS if (m := _optional_module(f"{app}.{module_name}")) is not None]

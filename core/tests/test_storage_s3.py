@@ -17,6 +17,12 @@ def s3(monkeypatch):
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")
         client.create_bucket(Bucket="ftw-media")
+        client.put_bucket_encryption(
+            Bucket="ftw-media",
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/ftw-media"}}]
+            },
+        )
         yield client
 
 
@@ -46,7 +52,7 @@ def test_uploads_are_private_random_and_signed(s3):
     grantees = [grant["Grantee"].get("URI", "") for grant in acl["Grants"]]
     assert not any("AllUsers" in uri or "AuthenticatedUsers" in uri for uri in grantees)
     head = s3.head_object(Bucket="ftw-media", Key=saved)
-    assert head["ServerSideEncryption"] == "AES256"
+    assert head["ServerSideEncryption"] == "aws:kms"  # the bucket's KMS default, not overridden
 
     url = storage.url(saved)
     assert "X-Amz-Signature=" in url and "X-Amz-Expires=600" in url

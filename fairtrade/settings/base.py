@@ -244,7 +244,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": True,
             "querystring_expire": 600,
             "file_overwrite": False,
-            "object_parameters": {"ServerSideEncryption": "AES256"},
+            # No per-object encryption header: the bucket's default KMS key applies.
             "signature_version": "s3v4",
         },
     }
