@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -156,7 +157,7 @@ def milestone_submit(request, milestone_id):
             return redirect(_contract_url(milestone.contract_id))
     return render(request, "payments/submit.html", {
         "form": form, "milestone": milestone, "contract": milestone.contract,
-        "contract_url": _contract_url(milestone.contract_id),
+        "contract_url": _contract_url(milestone.contract_id), "auto_approve_days": settings.AUTO_APPROVE_DAYS,
     })
 
 
