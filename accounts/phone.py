@@ -8,6 +8,7 @@ by another (VerifiedPhone's unique constraints). The code goes out by SMS from a
 commit, like every other text (notifications.services.sms_send_direct).
 """
 
+import math
 import secrets
 from datetime import timedelta
 
@@ -40,7 +41,7 @@ class RateLimited(ApplicationError):
 
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
-        self.retry_after = max(int(retry_after), 1)
+        self.retry_after = max(math.ceil(retry_after), 1)
 
 
 def normalize_phone(raw: str) -> str:
@@ -108,7 +109,7 @@ def phone_start(*, actor: User, phone: str, request=None) -> PhoneVerification:
         for previous in (last, last_for_number):
             if previous and now - previous.created_at < RESEND_INTERVAL:
                 wait = (RESEND_INTERVAL - (now - previous.created_at)).total_seconds()
-                raise RateLimited(f"Please wait {int(wait) + 1} seconds before asking for another code.", retry_after=wait)
+                raise RateLimited(f"Please wait {math.ceil(wait)} seconds before asking for another code.", retry_after=wait)
         day_ago = now - timedelta(days=1)
         sends_today = list(
             PhoneVerification.objects.filter(phone=phone, created_at__gte=day_ago)

@@ -72,7 +72,7 @@ def preferences(request):
     user = request.user
     prefs = services.preference_map(user)
     sms_available = bool(user.phone_verified and user.phone)
-    form = PreferencesForm(request.POST or None, user=user, prefs=prefs, sms_available=sms_available)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, user=user, prefs=prefs, sms_available=sms_available)
     if request.method == "POST" and form.is_valid():
         services.preferences_save(actor=user, choices=form.choices(), request=request)
         messages.success(request, "Notification preferences saved.")
@@ -101,7 +101,7 @@ def unsubscribe(request, token):
     event = catalogue.EVENTS.get(data["e"]) if data else None
     if user is None or event is None:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
-    form = UnsubscribeForm(request.POST or None)
+    form = UnsubscribeForm(request.POST if request.method == "POST" else None)
     done = None
     if request.method == "POST" and form.is_valid():
         try:
