@@ -300,3 +300,23 @@ def reconcile(delivery_id) -> str:
 
         enqueue([row.pk])
     return "retry"
+
+
+def requeue_failed(delivery_id, *, actor=None) -> bool:
+    """Staff action: give a failed delivery a fresh set of attempts (e.g. after a provider outage)."""
+    import audit
+
+    from .services import enqueue
+
+    with transaction.atomic():
+        row = NotificationDelivery.objects.select_for_update().filter(pk=delivery_id, status=Status.FAILED).first()
+        if row is None or row.event == catalogue.PHONE_CODE:  # a code is redacted and stale: ask for a new one
+            return False
+        # Deliberately outside TRANSITIONS: failed is final for the automatic machinery; only a person reopens it.
+        row.status = Status.PENDING
+        row.attempts = 0
+        row.next_attempt_at = None
+        row.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        audit.record(actor, "notifications.delivery_requeued", row)
+        transaction.on_commit(lambda: enqueue([row.pk]))
+    return True

@@ -89,6 +89,8 @@ _EVENTS = [
           group="Jobs and bids"),
     Event("job.bidding_closed", "Bids ready to compare", "Bidding closed on your job.",
           HOMEOWNER, fields=("job_title", "bid_count"), group="Jobs and bids"),
+    Event("job.no_bids", "No bids received", "Bidding closed on your job without any bids.",
+          HOMEOWNER, fields=("job_title",), group="Jobs and bids"),
     Event("bid.bidding_closed", "Bidding closed", "Bidding closed on a job you bid on; the homeowner is deciding.",
           CONTRACTOR, fields=("job_title",), group="Jobs and bids"),
     Event("bid.accepted", "Bid accepted", "A homeowner accepted your bid.",

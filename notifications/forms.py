@@ -14,7 +14,8 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, user, prefs: dict, sms_available: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
-        for ev in catalogue.switchable_events():
+        self.events = [ev for ev in catalogue.switchable_events() if ev.audience in (catalogue.ANYONE, user.role)]
+        for ev in self.events:
             cells = {}
             for channel in catalogue.CHANNELS:
                 if not ev.switchable(channel):
@@ -39,7 +40,7 @@ class PreferencesForm(forms.Form):
 
     def choices(self) -> dict:
         out = {}
-        for ev in catalogue.switchable_events():
+        for ev in self.events:
             for channel in catalogue.CHANNELS:
                 name = field_name(ev.key, channel)
                 if name in self.fields and not self.fields[name].disabled:

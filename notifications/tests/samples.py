@@ -8,6 +8,7 @@ SAMPLES = {
     "bid.received": {"job_title": TITLE, "bid_count": 3, "url": "/jobs/abc/"},
     "bid.confirmation": {"job_title": TITLE, "amount_cents": 1_234_500, "estimated_days": 6, "url": "/bids/1/"},
     "job.bidding_closed": {"job_title": TITLE, "bid_count": 4, "url": "/jobs/abc/bids/"},
+    "job.no_bids": {"job_title": TITLE, "url": "/jobs/abc/edit/"},
     "bid.bidding_closed": {"job_title": TITLE, "url": "/bids/1/"},
     "bid.accepted": {"job_title": TITLE, "amount_cents": 1_234_500, "homeowner_name": "Maria", "url": "/contracts/9/"},
     "bid.not_selected": {

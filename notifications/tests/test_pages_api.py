@@ -82,6 +82,7 @@ def test_preferences_defaults_save_and_essential_locked(client, contractor):
     page = client.get("/notifications/preferences/").content.decode()
     assert "Payout sent" in page and "Always" in page
     assert 'name="payout__sent--email"' not in page  # essential email: no checkbox
+    assert "New bid on your job" not in page  # homeowner events are not offered to contractors
     assert 'name="bid__accepted--sms"' in page and 'name="review__received--sms"' not in page
     data = {"bid__accepted--email": "on", "milestone__funded--sms": "on", "payout__sent--sms": "on"}  # rest unticked
     response = client.post("/notifications/preferences/", data)
