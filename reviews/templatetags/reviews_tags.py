@@ -23,4 +23,6 @@ def contract_review_state(contract, user):
         return None
     reviews = selectors.reviews_of_contract_for(user, contract)
     mine = next((r for r in reviews if r.author_id == user.pk), None)
-    return {"window_closes_at": window[1], "mine": mine, "reviews": reviews}
+    from django.utils import timezone
+
+    return {"window_closes_at": window[1], "open": timezone.now() < window[1], "mine": mine, "reviews": reviews}
