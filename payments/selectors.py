@@ -139,6 +139,33 @@ def _next_action(contract, rows, user) -> dict | None:
     return None
 
 
+REQUIREMENT_LABELS = {
+    "external_account": "A bank account for payouts",
+    "tos_acceptance": "Accepting Stripe's terms of service",
+    "individual.dob": "Your date of birth",
+    "individual.ssn_last_4": "The last 4 digits of your SSN",
+    "individual.id_number": "Your taxpayer ID",
+    "individual.address": "Your home address",
+    "individual.verification": "A photo ID",
+    "business_profile": "A short description of your business",
+    "individual.phone": "Your phone number",
+    "individual.email": "Your email address",
+    "individual.first_name": "Your legal name",
+    "individual.last_name": "Your legal name",
+}
+
+
+def requirement_labels(codes: list[str]) -> list[str]:
+    """Stripe's requirement codes (individual.dob.day, ...) as sentences, each once."""
+    labels = []
+    for code in codes:
+        label = next((text for prefix, text in REQUIREMENT_LABELS.items() if code.startswith(prefix)), None)
+        label = label or code.replace(".", " ").replace("_", " ").capitalize()
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
 def payouts_for(user) -> dict:
     account = PayoutAccount.objects.filter(user=user).first()
     releases = list(Release.objects.filter(contractor=user).select_related("milestone__contract__job")
@@ -148,6 +175,7 @@ def payouts_for(user) -> dict:
                  .aggregate(s=Sum("amount_cents"))["s"] or 0)
     return {
         "account": account,
+        "requirements": requirement_labels(account.requirements_due) if account else [],
         "releases": releases,
         "released_cents": sums.get(Release.Status.SUCCEEDED, 0),
         "pending_cents": sums.get(Release.Status.PENDING, 0) + sums.get(Release.Status.WAITING, 0)
