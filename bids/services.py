@@ -192,6 +192,8 @@ def bid_accept(*, actor, bid: Bid, request=None):
     job = Job.objects.select_for_update().get(pk=bid.job_id)
     if actor is None or job.homeowner_id != actor.pk:
         raise PermissionDenied("Only the homeowner who posted this job can award it.")
+    if not actor.phone_verified:  # issue 6: awarding, like bidding, needs a verified phone
+        raise PermissionDenied("Verify your phone number before awarding a job.", code="phone_unverified")
     if job.status != Job.Status.REVIEWING:
         if job.status == Job.Status.OPEN:
             raise InvalidState("Bids are still sealed. Close bidding first, then compare and award.")
