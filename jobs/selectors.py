@@ -65,6 +65,13 @@ def job_owned_by(user, pk) -> Job:
     return get_object_or_404(Job.objects.select_related("category", "homeowner"), pk=pk, homeowner=user)
 
 
+def is_editable(job: Job) -> bool:
+    """Terms can change while a draft, or while open before any (live) bid arrived."""
+    if job.status == Job.Status.DRAFT:
+        return True
+    return job.status == Job.Status.OPEN and not job.bids.exclude(status="withdrawn").exists()
+
+
 def can_see_address(user, job: Job) -> bool:
     """The street address: the owner, staff, and the contractor of the live contract only."""
     if user is None or not user.is_authenticated:

@@ -75,9 +75,7 @@ def detail(request, pk):
     if is_owner:
         context["photo_form"] = PhotoForm()
         context["answer_form"] = AnswerForm()
-        context["editable"] = job.status == Job.Status.DRAFT or (
-            job.status == Job.Status.OPEN and not context["bid_count"]
-        )
+        context["editable"] = selectors.is_editable(job)
     if user.is_authenticated and user.is_contractor:
         my_bid = bid_of_contractor_on(user, job)
         context["my_bid"] = my_bid
@@ -114,7 +112,8 @@ def create(request):
     if not user.profile_complete:
         messages.info(request, "Add your home's ZIP code first; then post your job.")
         return redirect("accounts:onboarding")
-    initial = {"zip_code": user.homeowner_profile.zip_code}
+    profile = getattr(user, "homeowner_profile", None)
+    initial = {"zip_code": profile.zip_code} if profile else {}
     form = JobForm(request.POST or None, request.FILES or None, initial=None if request.POST else initial)
     if request.method == "POST" and form.is_valid():
         publish = request.POST.get("action") != "draft"
@@ -136,6 +135,9 @@ def create(request):
 @login_required
 def edit(request, pk):
     job = selectors.job_owned_by(request.user, pk)
+    if not selectors.is_editable(job):
+        messages.error(request, "This job can no longer be edited: bids have arrived or bidding has closed.")
+        return redirect("jobs:detail", pk=pk)
     form = JobForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         try:

@@ -62,9 +62,10 @@ def test_every_page_renders(client, homeowner, contractor, other_contractor):
     job = JobFactory(homeowner=homeowner)
     bid = BidFactory(job=job, contractor=contractor)
     contract = contract_for(homeowner=homeowner, contractor=contractor)
+    no_bids = JobFactory(homeowner=homeowner)
     client.force_login(homeowner)
     for url in [reverse("jobs:board"), reverse("jobs:mine"), reverse("jobs:create"), reverse("jobs:detail", args=[job.pk]),
-                reverse("jobs:edit", args=[job.pk]), reverse("jobs:cancel", args=[job.pk]), reverse("contracts:list"),
+                reverse("jobs:edit", args=[no_bids.pk]), reverse("jobs:cancel", args=[job.pk]), reverse("contracts:list"),
                 reverse("contracts:detail", args=[contract.pk])]:
         assert client.get(url).status_code == 200, url
     client.force_login(contractor)

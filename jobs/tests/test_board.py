@@ -1,0 +1,167 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bids.tests.factories import BidFactory
+from jobs import selectors
+from jobs.models import Job
+from jobs.search import refresh_search_vector
+from jobs.tests.factories import JobFactory, category
+
+pytestmark = pytest.mark.django_db
+
+# Places around Austin and one far away (Dallas, ~180 miles).
+DOWNTOWN = {"zip_code": "78701", "latitude": 30.2713, "longitude": -97.7426}
+ROUND_ROCK = {"zip_code": "78664", "city": "Round Rock", "latitude": 30.5149, "longitude": -97.6689}
+DALLAS = {"zip_code": "75201", "city": "Dallas", "latitude": 32.7876, "longitude": -96.7994}
+
+
+def make_jobs(n, **fields):
+    jobs = [JobFactory(**fields) for _ in range(n)]
+    refresh_search_vector(Job.objects.all())
+    return jobs
+
+
+def titles(filters, user=None):
+    return sorted(job.title for job in selectors.board(filters, user=user))
+
+
+def test_only_open_jobs():
+    make_jobs(1, title="Open job here")
+    make_jobs(1, title="Draft job here", status=Job.Status.DRAFT)
+    make_jobs(1, title="Closed job here", status=Job.Status.REVIEWING)
+    assert titles(selectors.BoardFilters()) == ["Open job here"]
+
+
+def test_search_and_category_and_budget():
+    make_jobs(1, title="Replace water heater", description="Gas heater leaks in the garage, fifty gallons.")
+    make_jobs(1, title="Paint bedroom walls", description="Two bedrooms need fresh paint.", category=category("painting"),
+              budget_min_cents=50_000, budget_max_cents=90_000)
+    assert titles(selectors.BoardFilters(q="heater")) == ["Replace water heater"]
+    assert titles(selectors.BoardFilters(q="nothing-matches-this")) == []
+    assert titles(selectors.BoardFilters(categories=("painting",))) == ["Paint bedroom walls"]
+    assert titles(selectors.BoardFilters(budget_min_cents=70_000)) == ["Paint bedroom walls"]
+    assert titles(selectors.BoardFilters(budget_max_cents=40_000)) == ["Replace water heater"]
+
+
+def test_distance_filter_and_sort():
+    make_jobs(1, title="Downtown", **DOWNTOWN)
+    make_jobs(1, title="Round Rock", **ROUND_ROCK)
+    make_jobs(1, title="Dallas", **DALLAS)
+    assert titles(selectors.BoardFilters(zip_code="78701", radius_miles=5)) == ["Downtown"]
+    assert titles(selectors.BoardFilters(zip_code="78701", radius_miles=25)) == ["Downtown", "Round Rock"]
+    nearest = [job.title for job in selectors.board(selectors.BoardFilters(zip_code="78701", sort="distance"))]
+    assert nearest == ["Downtown", "Round Rock", "Dallas"]
+
+
+def test_sorts():
+    soon = timezone.now() + timedelta(days=2)
+    make_jobs(1, title="Cheap", budget_min_cents=10_000, budget_max_cents=20_000)
+    make_jobs(1, title="Pricey", budget_min_cents=500_000, budget_max_cents=900_000, bidding_deadline=soon)
+    assert [j.title for j in selectors.board(selectors.BoardFilters(sort="budget_high"))] == ["Pricey", "Cheap"]
+    assert [j.title for j in selectors.board(selectors.BoardFilters(sort="deadline"))] == ["Pricey", "Cheap"]
+
+
+def test_contractor_near_me_default(client, contractor):
+    contractor.contractor_profile.trades.set([category("painting")])
+    make_jobs(1, title="Plumbing close by", **DOWNTOWN)
+    make_jobs(1, title="Painting close by", category=category("painting"), **DOWNTOWN)
+    make_jobs(1, title="Painting in Dallas", category=category("painting"), **DALLAS)
+    client.force_login(contractor)
+    response = client.get("/jobs/")
+    shown = [job.title for job in response.context["page"].object_list]
+    assert shown == ["Painting close by", "Plumbing close by"]  # own trade first, Dallas out of range
+    assert "within 25 miles" in response.content.decode()
+    everything = client.get("/jobs/?sort=newest").context["page"].object_list
+    assert len(everything) == 3
+
+
+def test_empty_and_no_result_states(client):
+    assert "No open jobs yet" in client.get("/jobs/").content.decode()
+    make_jobs(1)
+    assert "No jobs match" in client.get("/jobs/?q=zzzzqqq").content.decode()
+
+
+def test_bad_filter_values_never_fail(client, api_client):
+    make_jobs(2)
+    response = client.get("/jobs/?zip=00000&radius=abc&budget_min=-5&sort=evil&page=999")
+    assert response.status_code == 200
+    assert api_client.get("/api/v1/jobs/?zip=00000").status_code == 400
+    assert api_client.get("/api/v1/jobs/?radius_miles=10").status_code == 400
+    assert api_client.get("/api/v1/jobs/?budget_min_cents=abc").status_code == 400
+
+
+def test_api_list_filters_and_mine(api_as, api_client, homeowner, contractor):
+    make_jobs(2, **DOWNTOWN)
+    make_jobs(1, **DALLAS)
+    mine_draft = JobFactory(homeowner=homeowner, status=Job.Status.DRAFT)
+    BidFactory(job=JobFactory(homeowner=homeowner), contractor=contractor)
+    assert len(api_client.get("/api/v1/jobs/").json()["results"]) == 4
+    near = api_client.get("/api/v1/jobs/?zip=78701&radius_miles=20").json()["results"]
+    assert len(near) == 3 and all(row["distance_miles"] < 20 for row in near)
+    assert all(row["bid_count"] is None for row in near)
+    mine = api_as(homeowner).get("/api/v1/jobs/?mine=true").json()["results"]
+    assert {row["id"] for row in mine} >= {str(mine_draft.pk)} and len(mine) == 2
+    assert sorted(row["bid_count"] for row in mine) == [0, 1]
+    assert all("address" in row for row in mine)
+
+
+def test_api_create_job(api_as, homeowner, contractor):
+    today = timezone.localdate()
+    payload = {
+        "title": "Fix garage door opener", "description": "Chain drive opener stopped mid-way; remote works.",
+        "category": "handyman", "zip_code": "78745", "budget_min_cents": 15_000, "budget_max_cents": 40_000,
+        "desired_start": str(today + timedelta(days=3)), "bidding_deadline": f"{today + timedelta(days=5)}T20:00:00Z",
+        "publish": True,
+    }
+    response = api_as(homeowner).post("/api/v1/jobs/", payload, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "open" and body["city"] == "Austin" and body["bid_count"] == 0
+    assert body["category"] == {"slug": "handyman", "name": "Handyman"}
+    assert api_as(contractor).post("/api/v1/jobs/", payload, format="json").status_code == 403
+    bad = api_as(homeowner).post("/api/v1/jobs/", payload | {"budget_min_cents": 50_000}, format="json")
+    assert bad.status_code == 400 and "budget_max_cents" in bad.json()["error"]["fields"]
+
+
+def _rows(n):
+    for i in range(n):
+        job = JobFactory(title=f"Job number {i}")
+        job.photos.create(image=f"jobs/{job.pk}/x.jpg", content_type="image/jpeg", width=64, height=48)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_board_page_query_count(client, contractor, django_assert_max_num_queries, rows):
+    _rows(rows)
+    client.force_login(contractor)
+    with django_assert_max_num_queries(12):
+        response = client.get("/jobs/?sort=newest&page_size=100")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_api_job_list_query_count(api_client, django_assert_max_num_queries, rows):
+    _rows(rows)
+    with django_assert_max_num_queries(4):
+        response = api_client.get("/api/v1/jobs/?page_size=100")
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_api_my_jobs_query_count(api_as, homeowner, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        BidFactory(job=JobFactory(homeowner=homeowner))
+    api = api_as(homeowner)
+    with django_assert_max_num_queries(8):
+        response = api.get("/api/v1/jobs/?mine=true&page_size=100")
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_my_jobs_page_query_count(client, homeowner, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        JobFactory(homeowner=homeowner)
+    client.force_login(homeowner)
+    with django_assert_max_num_queries(10):
+        assert client.get("/jobs/mine/").status_code == 200
