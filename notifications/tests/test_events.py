@@ -195,3 +195,31 @@ def test_to_gsm_keeps_texts_single_segment():
     assert to_gsm("Façade “pâté” — 5€ 🛠️") == 'Facade "paté" - 5€'
     assert gsm7_length(to_gsm("{" * 400)) <= 160
     assert to_gsm("x" * 200).endswith("...") and len(to_gsm("x" * 200)) == 160
+
+
+@pytest.mark.django_db
+def test_awarding_needs_a_verified_phone(homeowner):
+    """Issue 6: bidding and awarding need a verified phone (the check lives in bids.services)."""
+    from bids.services import bid_accept, can_bid
+    from core.exceptions import PermissionDenied
+
+    homeowner.phone_verified_at = None
+    homeowner.save()
+    with pytest.raises(PermissionDenied, match="Verify your phone"), mock_job_for(homeowner) as bid:
+        bid_accept(actor=homeowner, bid=bid)
+    assert can_bid(homeowner)[0] is False
+
+
+def mock_job_for(homeowner):
+    import contextlib
+
+    from bids.models import Bid
+    from jobs.models import Job
+    from jobs.tests.factories import JobFactory
+
+    @contextlib.contextmanager
+    def make():
+        job = JobFactory(homeowner=homeowner, status=Job.Status.REVIEWING)
+        yield Bid(job=job, amount_cents=1)  # never saved: the phone check comes first
+
+    return make()
