@@ -1,5 +1,6 @@
 """Shared fixtures. Factories live next to each app's tests (tests/factories.py)."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -27,6 +28,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "browser" in item.keywords and not has_chromium:
             item.add_marker(skip_browser)
+
+
+@pytest.fixture(autouse=True)
+def _trades_survive_flushes(request):
+    """Trades are seeded by a data migration; transactional tests flush every table after
+    each test, so put them back for the tests that run after a flush."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from jobs.models import Category
+
+        seed = importlib.import_module("jobs.migrations.0001_initial")
+        for position, (slug, name) in enumerate(seed.TRADES):
+            Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,8 @@ GOOD_ENV = {
 
 
 def run_manage(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "DEBUG"}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(GOOD_ENV)
     for key, value in env_overrides.items():
         if value is None:
