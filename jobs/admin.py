@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.html import format_html
 
 from core.exceptions import ApplicationError
@@ -29,7 +30,7 @@ class JobPhotoInline(admin.TabularInline):
 
     @admin.display(description="Photo")
     def preview(self, photo):
-        return format_html('<img src="{}" alt="" style="max-height:80px">', photo.image.url)
+        return format_html('<img src="{}" alt="" height="80">', reverse("jobs:photo", args=[photo.job_id, photo.pk]))
 
 
 class QuestionInline(admin.TabularInline):

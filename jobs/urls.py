@@ -14,6 +14,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/close-bidding/", views.close_bidding, name="close_bidding"),
     path("jobs/<uuid:pk>/cancel/", views.cancel, name="cancel"),
     path("jobs/<uuid:pk>/photos/", views.photo_add, name="photo_add"),
+    path("jobs/<uuid:pk>/photos/<uuid:photo_id>/", views.photo, name="photo"),
     path("jobs/<uuid:pk>/photos/<uuid:photo_id>/delete/", views.photo_remove, name="photo_remove"),
     path("jobs/<uuid:pk>/questions/", views.ask, name="ask"),
     path("questions/<uuid:pk>/answer/", views.answer, name="answer"),

@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -87,6 +88,22 @@ def detail(request, pk):
     if is_owner or context["show_address"] or (user.is_authenticated and user.is_staff):
         context["contract"] = live_contract_of_job(job)
     return render(request, "jobs/detail.html", context)
+
+
+def photo(request, pk, photo_id):
+    """A job photo for anyone who may see the job (a draft's photos stay private).
+
+    S3: a redirect to a short-lived presigned URL; local storage: streamed from here."""
+    job = selectors.job_for(request.user, pk)
+    item = get_object_or_404(job.photos, pk=photo_id)
+    storage = item.image.storage
+    if hasattr(storage, "bucket_name"):
+        return HttpResponseRedirect(storage.url(item.image.name))
+    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required

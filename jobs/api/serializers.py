@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -26,9 +27,10 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "width", "height", "content_type", "size_bytes", "caption", "created_at"]
 
     def get_url(self, photo) -> str:
-        url = photo.image.url
+        # Served through the site (visibility checked there; S3 answers with a presigned redirect).
+        url = reverse("jobs:photo", args=[photo.job_id, photo.pk])
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class JobSerializer(serializers.ModelSerializer):

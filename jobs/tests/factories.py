@@ -8,7 +8,8 @@ from jobs.models import Category, Job
 
 
 def category(slug="plumbing"):
-    return Category.objects.get(slug=slug)
+    # get_or_create: a transactional test elsewhere may have flushed the seeded trades.
+    return Category.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").title()})[0]
 
 
 class JobFactory(factory.django.DjangoModelFactory):
@@ -20,7 +21,7 @@ class JobFactory(factory.django.DjangoModelFactory):
     homeowner = factory.SubFactory(HomeownerFactory)
     title = factory.Sequence(lambda n: f"Replace kitchen faucet #{n}")
     description = "Leaky single-handle faucet; new one is bought. Shut-off valves may need replacing."
-    category = factory.LazyFunction(lambda: Category.objects.get(slug="plumbing"))
+    category = factory.LazyFunction(category)
     zip_code = "78701"
     city = "Austin"
     state = "TX"
