@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 
 from . import selectors, services
-from .forms import AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
-from .models import Job
+from .forms import RADIUS_CHOICES, AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
+from .models import Category, Job
 from .web import errors_to_form, run_action
 
 PAGE_SIZE = 20
@@ -52,6 +52,9 @@ def board(request):
         "filtered": bool(request.GET) and any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         "querystring": query.urlencode(),
         "show_distance": bool(filters.zip_code),
+        "categories": Category.objects.all(),
+        "radius_choices": RADIUS_CHOICES,
+        "sort_choices": list(selectors.SORT_LABELS.items()),
     }
     return render(request, "jobs/board.html", context)
 

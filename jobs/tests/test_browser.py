@@ -81,6 +81,7 @@ def test_post_bid_compare_award(page, browser, live_server, shot):
     log_in(first, winner)
     first.goto("/jobs/?sort=newest")
     assert first.get_by_role("link", name="Replace leaking water heater").is_visible()
+    shot(first, "board")
     place_bid(first, job, "1,800", [("Remove old heater and supply new", "800"), ("Install and test", "1000")])
     assert "Your bid" in first.content() and "$1,800.00" in first.content()
     assert "12 Oak Street" not in first.content()
