@@ -1,0 +1,180 @@
+"""Random sequences of fund / pay / submit / approve / request changes / refund / task runs /
+Stripe faults / duplicated and reordered webhooks. After every step: every ledger
+transaction balances, escrow is never negative and matches the ledger, money out never
+exceeds money in, and Stripe never moved money twice for one row."""
+
+import pytest
+from django.db import transaction
+from django.db.models import Count
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from contracts import flow
+from contracts.tests.factories import contract_for
+from core.exceptions import ApplicationError
+from payments import services
+from payments.gateways import GatewayError
+from payments.models import Payment, Refund, Release
+from payments.services.common import lock_milestone
+
+from .helpers import assert_books_balanced
+from .images import png_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeowner, contractor):
+    class Money(RuleBasedStateMachine):
+        @initialize(amounts=st.lists(st.integers(min_value=1, max_value=5_000_00), min_size=1, max_size=3))
+        def setup(self, amounts):
+            self.contract = contract_for(homeowner=homeowner, contractor=contractor,
+                                         milestones=[(f"Step {i}", cents) for i, cents in enumerate(amounts)])
+            self.milestones = list(self.contract.milestones.order_by("position"))
+            self.outbox: list[dict] = []  # webhook events Stripe has produced, deliverable in any order
+            self.account = services.payout_account_ensure(actor=contractor)
+
+        def pick(self, index):
+            return self.milestones[index % len(self.milestones)]
+
+        def attempt(self, action):
+            try:
+                return action()
+            except (ApplicationError, GatewayError):
+                return None  # refused or failed: the invariants must hold all the same
+
+        @rule(i=st.integers(0, 2), pays=st.booleans())
+        def fund(self, i, pays):
+            """The homeowner starts Checkout and (maybe) pays at Stripe; the webhooks queue up."""
+            self.attempt(lambda: flow.milestone_fund(actor=homeowner, milestone_id=self.pick(i).pk))
+            payment = Payment.objects.filter(milestone=self.pick(i), status="pending").exclude(
+                checkout_session_id=None).first()
+            if not pays or payment is None or fake_stripe.objects[payment.checkout_session_id]["status"] != "open":
+                return
+            session = fake_stripe.complete_checkout(payment.checkout_session_id)
+            self.outbox.append(fake_stripe.event("checkout.session.completed", session))
+            self.outbox.append(fake_stripe.event("payment_intent.succeeded",
+                                                 fake_stripe.objects[session["payment_intent"]]))
+
+        @rule(i=st.integers(0, 2))
+        def submit(self, i):
+            self.attempt(lambda: flow.milestone_submit(actor=contractor, milestone_id=self.pick(i).pk, notes="Done",
+                                                       files=[png_upload()]))
+
+        @rule(i=st.integers(0, 2))
+        def approve(self, i):
+            self.attempt(lambda: flow.milestone_approve(actor=homeowner, milestone_id=self.pick(i).pk))
+
+        @rule(i=st.integers(0, 2))
+        def request_changes(self, i):
+            self.attempt(lambda: flow.milestone_request_changes(actor=homeowner, milestone_id=self.pick(i).pk,
+                                                                note="Please fix"))
+
+        @rule(i=st.integers(0, 2), share=st.floats(0.01, 1.0))
+        def refund(self, i, share):
+            milestone = self.pick(i)
+
+            def run():
+                with transaction.atomic():
+                    locked = lock_milestone(milestone.pk)
+                    return services.refund_create(milestone=locked, amount_cents=max(1, int(locked.amount_cents * share)),
+                                                  reason="dispute outcome")
+
+            self.attempt(run)
+
+        @rule(fault=st.sampled_from([None, "timeout", "timeout_after", "500", "400"]))
+        def run_tasks(self, fault):
+            """What the workers (and the sweeper) do, possibly while Stripe misbehaves."""
+            if fault:
+                fake_stripe.fail_next("POST", "/v1/transfers", fault)
+                fake_stripe.fail_next("POST", "/v1/refunds", fault)
+            for pk in Release.objects.filter(status="pending").values_list("pk", flat=True):
+                self.attempt(lambda pk=pk: services.release_execute(pk))
+            for pk in Refund.objects.filter(status="pending").values_list("pk", flat=True):
+                self.attempt(lambda pk=pk: services.refund_execute(pk))
+            fake_stripe._faults.clear()
+            for obj in fake_stripe.objects.values():
+                if obj["object"] == "transfer" and not obj.get("_announced"):
+                    obj["_announced"] = True
+                    self.outbox.append(fake_stripe.event("transfer.created", obj))
+
+        @rule()
+        def staff_retry_failed(self):
+            for release in Release.objects.filter(status="failed"):
+                services.release_retry(actor=None, release=release)
+
+        @rule()
+        def contractor_finishes_onboarding(self):
+            fake_stripe.finish_onboarding(self.account.account_id)
+            self.outbox.append(fake_stripe.event("account.updated", fake_stripe.objects[self.account.account_id]))
+
+        @rule(data=st.data())
+        def deliver_webhook(self, data):
+            """Any stored event, in any order, any number of times (it stays in the outbox)."""
+            if not self.outbox:
+                return
+            event = data.draw(st.sampled_from(self.outbox))
+            assert deliver(event).status_code == 200
+
+        @rule(i=st.integers(0, 2), choice=st.sampled_from(["approve", "approve", "changes", "refund"]))
+        def advance(self, i, choice):
+            """Take milestone i one natural step further, so random histories reach deep states."""
+            milestone = self.pick(i)
+            milestone.refresh_from_db()
+            if milestone.status == "unfunded":
+                self.fund(i, pays=True)
+                self.deliver_all_shuffled(__import__("random").Random(i), repeat=False)
+            elif milestone.status == "funded":
+                self.submit(i)
+            elif milestone.status == "submitted":
+                {"approve": self.approve, "changes": self.request_changes,
+                 "refund": lambda i: self.refund(i, 1.0)}[choice](i)
+            else:
+                self.run_tasks(None)
+
+        # Weighted: rules are drawn uniformly, and most steps should move a milestone on.
+        advance_again = rule(i=st.integers(0, 2), choice=st.sampled_from(["approve", "changes", "refund"]))(
+            lambda self, i, choice: self.advance(i, choice))
+        advance_once_more = rule(i=st.integers(0, 2), choice=st.just("approve"))(
+            lambda self, i, choice: self.advance(i, choice))
+
+        @rule(order=st.randoms(use_true_random=False), repeat=st.booleans())
+        def deliver_all_shuffled(self, order, repeat):
+            """Everything Stripe has sent so far, reordered, some of it twice."""
+            events = list(self.outbox) * (2 if repeat else 1)
+            order.shuffle(events)
+            for event in events:
+                assert deliver(event).status_code == 200
+
+        @invariant()
+        def books_balance(self):
+            if hasattr(self, "contract"):
+                assert_books_balanced()
+
+        @invariant()
+        def stripe_moved_money_at_most_once_per_row(self):
+            transfers = [o for o in fake_stripe.objects.values() if o["object"] == "transfer"]
+            per_release = [o["metadata"]["release_id"] for o in transfers]
+            assert len(per_release) == len(set(per_release))
+            refunds = [o["metadata"]["refund_id"] for o in fake_stripe.objects.values() if o["object"] == "refund"]
+            assert len(refunds) == len(set(refunds))
+            for release in Release.objects.filter(status="succeeded"):
+                assert release.transfer_id in {o["id"] for o in transfers}
+
+    run_state_machine_as_test(Money, settings=settings(
+        max_examples=12, stateful_step_count=40, deadline=None, derandomize=True, database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    ))
+    # The histories reached the interesting states, not just failed preconditions.
+    from payments.models import WebhookEvent
+
+
+    assert Payment.objects.filter(status="succeeded").exists()
+    assert Release.objects.exists() and Refund.objects.exists()
+    assert WebhookEvent.objects.filter(deliveries__gt=1).exists() or WebhookEvent.objects.count() > 5
+    print("state machine reached:", {
+        "payments": Payment.objects.filter(status="succeeded").count(),
+        "releases": dict(Release.objects.values_list("status").annotate(n=Count("pk"))),
+        "refunds": dict(Refund.objects.values_list("status").annotate(n=Count("pk"))),
+        "events": WebhookEvent.objects.count(), "redeliveries": WebhookEvent.objects.filter(deliveries__gt=1).count(),
+    })
