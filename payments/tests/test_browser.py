@@ -1,0 +1,89 @@
+"""Browser: the homeowner funds a milestone (simulated), the contractor submits evidence
+with a photo, the homeowner approves; both see the released state and the receipt."""
+
+import re
+
+import pytest
+
+from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from contracts.tests.factories import contract_for
+from payments.models import Release
+
+from .helpers import onboard
+from .images import png_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def log_in(page, user):
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
+
+
+def test_fund_submit_approve_release(page, settings, shot, tmp_path):
+    settings.PAYMENT_GATEWAY = "simulated"
+    homeowner = HomeownerFactory(full_name="Maria Lopez")
+    contractor = ContractorFactory(profile__business_name="Austin Pipe Pros")
+    onboard(contractor)
+    contract = contract_for(homeowner=homeowner, contractor=contractor, title="Replace leaking water heater")
+    url = f"/contracts/{contract.pk}/"
+
+    # The homeowner funds milestone 1: amount + fee shown before paying.
+    log_in(page, homeowner)
+    page.goto(url)
+    page.get_by_text("Your next step:").wait_for()
+    shot(page, "1-homeowner-before-funding")
+    page.get_by_role("button", name="Fund $315.00").click()
+    page.get_by_text("Milestone funded.").wait_for()
+    assert page.get_by_text("Paid $315.00").is_visible()
+    shot(page, "2-homeowner-funded")
+
+    # The contractor submits completion with a photo.
+    log_in(page, contractor)
+    page.goto(url)
+    page.get_by_role("link", name="Submit completion").click()
+    page.get_by_label("What did you finish?").fill("New 50-gallon heater installed, old one hauled away.")
+    photo = tmp_path / "installed-heater.png"
+    photo.write_bytes(png_bytes())
+    page.get_by_label("Photos or documents").set_input_files(str(photo))
+    page.get_by_text("installed-heater.png").wait_for()  # payments.js lists the chosen file
+    shot(page, "3-contractor-submit")
+    page.get_by_role("button", name="Submit for approval").click()
+    page.get_by_text("Submitted. The homeowner").wait_for()
+
+    # The homeowner sees the evidence and approves.
+    log_in(page, homeowner)
+    page.goto(url)
+    evidence = page.get_by_alt_text(re.compile("Evidence photo 1"))
+    evidence.wait_for()
+    assert page.evaluate("img => img.naturalWidth", evidence.element_handle()) > 0  # the private file loads
+    shot(page, "4-homeowner-review")
+    page.get_by_role("button", name="Approve and release $300.00").click()
+    page.get_by_text("Released: $300.00 sent to the contractor").wait_for()
+    shot(page, "5-homeowner-released")
+    assert Release.objects.get().status == "succeeded"
+
+    # Both see the receipt.
+    page.get_by_role("link", name="Receipt").first.click()
+    page.get_by_role("heading", name="Receipt").wait_for()
+    assert page.get_by_test_id("receipt-total").inner_text() == "$315.00"
+    assert page.get_by_test_id("receipt-milestone-status").inner_text() == "Released"
+    shot(page, "6-receipt")
+
+    log_in(page, contractor)
+    page.goto(url)
+    page.get_by_text("Released: $300.00 sent to the contractor").wait_for()
+    page.get_by_role("link", name="Receipt").first.click()
+    page.get_by_role("heading", name="Receipt").wait_for()
+    page.goto("/payouts/")
+    assert page.get_by_test_id("released-total").inner_text() == "$300.00"
+    shot(page, "7-contractor-payouts")
+
+    # Small screens: the contract page still works at 360 px.
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(url)
+    shot(page, "8-contractor-contract-360")
