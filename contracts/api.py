@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from jobs.api.serializers import PartySerializer
 
-from . import selectors, services
+from . import flow, selectors
 from .models import Contract, Milestone
 
 
@@ -64,7 +64,7 @@ class ContractCancelView(APIView):
                                             409: OpenApiResponse(description="invalid_state")})
     def post(self, request, pk):
         contract = selectors.contract_for(request.user, pk)
-        services.contract_cancel(actor=request.user, contract=contract, request=request)
+        flow.contract_cancel(actor=request.user, contract_id=contract.pk, request=request)  # closes open checkouts
         return Response(ContractSerializer(selectors.contract_for(request.user, pk)).data)
 
 

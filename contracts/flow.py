@@ -75,11 +75,16 @@ def milestone_mark_funded(*, milestone: Milestone, payment: Payment) -> None:
     """Called by payments with the milestone locked, when the money is in escrow."""
     contract = Contract.objects.select_for_update().select_related("job", "contractor", "homeowner").get(
         pk=milestone.contract_id)
-    if milestone.status != Milestone.Status.UNFUNDED:
+    if milestone.status != Milestone.Status.UNFUNDED or contract.status not in (Contract.Status.AWAITING_FUNDING,
+                                                                               Contract.Status.ACTIVE):
+        # Cannot happen through our services (one live payment per milestone; cancelling
+        # closes open checkouts first), but money that arrives anyway is never lost: it is
+        # booked into escrow and staff are told to refund it.
         from payments.alerts import alert_staff
 
-        alert_staff("milestone.funded_twice", milestone, "A payment arrived for a milestone that is not awaiting "
-                    "payment; its money is held in escrow for staff to refund.", payment=str(payment.pk))
+        alert_staff("milestone.unexpected_payment", milestone, "A payment arrived for a milestone that is not "
+                    "awaiting payment; its money is held in escrow for staff to refund.", payment=str(payment.pk),
+                    milestone_status=milestone.status, contract_status=contract.status)
         return
     check_transition(Milestone.TRANSITIONS, milestone.status, Milestone.Status.FUNDED, label="milestone")
     now = timezone.now()

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from jobs.web import run_action
 
-from . import selectors, services
+from . import flow, selectors
 from .models import Milestone
 
 
@@ -53,7 +53,8 @@ def _extension_templates() -> dict:
 def cancel(request, pk):
     contract = selectors.contract_for(request.user, pk)
     cancelled = run_action(
-        request, lambda: services.contract_cancel(actor=request.user, contract=contract, request=request),
+        # flow.contract_cancel closes an open Stripe Checkout first (payments), then cancels.
+        request, lambda: flow.contract_cancel(actor=request.user, contract_id=contract.pk, request=request),
         success="Contract cancelled. The job is back to reviewing: you can hire another bidder.",
     )
     if cancelled:

@@ -251,3 +251,20 @@ def test_pending_refund_completes_by_webhook(fake_stripe, deliver, contract, hom
     assert refund.status == "succeeded"
     assert MilestoneEscrow.objects.get(milestone=milestone).held_cents == 0
     assert_books_balanced()
+
+
+def test_money_for_a_cancelled_contract_is_kept_and_staff_alerted(fake_stripe, deliver, paid, monkeypatch):
+    """The contract was cancelled another way while the session was paid: the money is
+    booked to escrow (never lost) and staff are told to refund it."""
+    captured = []
+    monkeypatch.setattr("payments.alerts.sentry_sdk.capture_message", lambda *a, **k: captured.append(a))
+    milestone, payment, session, _ = paid
+    from contracts.models import Contract
+
+    Contract.objects.filter(pk=milestone.contract_id).update(status="cancelled")
+    deliver(fake_stripe.event("checkout.session.completed", session))
+    milestone.refresh_from_db()
+    assert milestone.status == "unfunded"
+    assert MilestoneEscrow.objects.get(milestone=milestone).held_cents == 30_000
+    assert captured and "refund" in captured[0][0]
+    assert_books_balanced()
