@@ -10,6 +10,7 @@ gets Stripe's stored answer instead of a second transfer.
 import logging
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 import audit
@@ -64,7 +65,7 @@ def release_create(*, milestone, amount_cents: int, reason: str, actor=None, req
         enqueue(_task(), str(release.pk))
     else:
         send("payout.onboarding_needed", [contractor],
-             {"job_title": milestone.contract.job.title, "amount_cents": amount_cents, "url": "/payouts/"},
+             {"job_title": milestone.contract.job.title, "amount_cents": amount_cents, "url": reverse("payments:payouts")},
              release, key=f"onboarding-needed:{release.pk}")
     return release
 
@@ -144,7 +145,7 @@ def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_
         audit.record(None, "release.succeeded", release, transfer=transfer_id, amount_cents=cents, source=source)
         send("payout.sent", [release.contractor],
              {"job_title": milestone.contract.job.title, "milestone_title": milestone.title, "amount_cents": cents,
-              "url": "/payouts/"}, release, key=f"payout-sent:{release.pk}")
+              "url": reverse("payments:payouts")}, release, key=f"payout-sent:{release.pk}")
     return release
 
 

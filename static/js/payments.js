@@ -23,13 +23,14 @@
       row("Choose at most " + MAX_FILES + " files (you chose " + files.length + ").", true);
     }
     files.forEach(function (file) {
-      var mb = (file.size / (1024 * 1024)).toFixed(1);
+      var mb = file.size < 1024 * 1024 ? Math.max(1, Math.round(file.size / 1024)) + " KB"
+        : (file.size / (1024 * 1024)).toFixed(1) + " MB";
       if (file.size > MAX_BYTES) {
-        row(file.name + " (" + mb + " MB) is larger than 10 MB.", true);
+        row(file.name + " (" + mb + ") is larger than 10 MB.", true);
       } else if (file.type && OK_TYPES.indexOf(file.type) === -1) {
         row(file.name + " is not a photo or a PDF.", true);
       } else {
-        row(file.name + " (" + mb + " MB)", false);
+        row(file.name + " (" + mb + ")", false);
       }
     });
   });
