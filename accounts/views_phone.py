@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.exceptions import ApplicationError
+from notifications.services import sms_opted_out
 
 from . import phone as phone_service
 
@@ -67,5 +68,6 @@ def phone(request):
         "pending_display": phone_service.format_phone(pending.phone) if pending else "",
         "verified_display": phone_service.format_phone(user.phone) if user.phone_verified else "",
         "next": next_url,
+        "sms_opted_out": bool(user.phone_verified and sms_opted_out(user.phone)),
     }
     return render(request, "accounts/phone.html", context)

@@ -72,7 +72,8 @@ def preferences(request):
     user = request.user
     prefs = services.preference_map(user)
     sms_available = bool(user.phone_verified and user.phone)
-    form = PreferencesForm(request.POST if request.method == "POST" else None, user=user, prefs=prefs, sms_available=sms_available)
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, user=user, prefs=prefs, sms_available=sms_available)
     if request.method == "POST" and form.is_valid():
         services.preferences_save(actor=user, choices=form.choices(), request=request)
         messages.success(request, "Notification preferences saved.")

@@ -179,3 +179,30 @@ def test_webhooks_are_csrf_exempt_but_the_rest_is_not(contractor, twilio_token):
     assert signed_twilio_post(strict, "/webhooks/twilio/", {"From": contractor.phone, "Body": "HELLO"}).status_code == 200
     strict.force_login(contractor)
     assert strict.post("/notifications/read-all/").status_code == 403
+
+
+def test_email_crash_between_send_and_commit_is_settled_by_the_webhook(client, contractor, anymail_secret, settings):
+    """SendGrid's "processed" event carries our delivery id: the row left `sending` by a
+    crashed worker becomes `sent`, and the sweeper does not send it again."""
+    from datetime import timedelta
+    from unittest import mock
+
+    import time_machine
+    from django.utils import timezone
+
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    notify("bid.accepted", contractor, SAMPLES["bid.accepted"])
+    row = NotificationDelivery.objects.get(recipient=contractor, channel="email")
+    with mock.patch.object(delivery, "mark_sent", side_effect=SystemExit("worker killed")), pytest.raises(SystemExit):
+        delivery.send(row.pk)
+    message_id = str(mail.outbox[0].anymail_status.message_id)
+    row.refresh_from_db()
+    assert row.status == Status.SENDING and row.provider_id == ""
+    event = {"email": contractor.email, "event": "processed", "timestamp": 1760000000, "sg_event_id": "p1",
+             "anymail_id": message_id, "delivery_id": str(row.pk)}
+    assert sendgrid_post(client, [event]).status_code == 200
+    row.refresh_from_db()
+    assert row.status == Status.SENT and row.provider_id == message_id
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        delivery.sweep()
+    assert len(mail.outbox) == 1
