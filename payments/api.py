@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contracts import flow
+from contracts.api import MilestoneSerializer
 from contracts.evidence import MAX_FILES
-from contracts.models import Milestone
 from core.exceptions import PermissionDenied
 
 from . import selectors, services
@@ -23,13 +23,6 @@ ERRORS = {
     409: OpenApiResponse(description="invalid_state"),
     502: OpenApiResponse(description="payment_provider_error"),
 }
-
-
-class MilestoneSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Milestone
-        fields = ["id", "position", "title", "amount_cents", "fee_cents", "status", "funded_at", "submitted_at",
-                  "auto_approve_at", "released_at"]
 
 
 class PaymentSerializer(serializers.ModelSerializer):
