@@ -7,6 +7,7 @@ import re
 import pytest
 
 from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from jobs.models import Category
 from jobs.tests.factories import JobFactory
 from notifications.models import Notification
 
@@ -30,6 +31,8 @@ def test_contractor_verifies_phone_bids_and_homeowner_reads_the_bell(
     page, browser, live_server, shot, capsys, settings
 ):
     settings.SMS_BACKEND = "console"
+    # Transactional tests flush the table the jobs migration seeds; make sure the trade exists.
+    Category.objects.get_or_create(slug="plumbing", defaults={"name": "Plumbing"})
     homeowner = HomeownerFactory(full_name="Maria Lopez")
     job = JobFactory(homeowner=homeowner, title="Fix the leaking kitchen faucet")
     contractor = ContractorFactory(phone="", phone_verified_at=None)
