@@ -63,7 +63,9 @@ def payout_account_apply(*, account_id: str, state: AccountState, as_of: datetim
         account = PayoutAccount.objects.select_for_update().filter(account_id=account_id).first()
         if account is None:
             return None
-        if account.state_as_of and as_of < account.state_as_of:
+        # Stripe event times have one-second resolution: news from the same second as our
+        # own last read is not older, so it applies.
+        if account.state_as_of and as_of.replace(microsecond=0) < account.state_as_of.replace(microsecond=0):
             return account
         became_ready = state.payouts_enabled and not account.payouts_enabled
         account.payouts_enabled = state.payouts_enabled
