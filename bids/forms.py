@@ -3,7 +3,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from jobs.forms import DateInput, MoneyField
+from core.forms import MoneyField
+from jobs.forms import DateInput
 
 from .models import MAX_MILESTONES
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.money import MAX_AMOUNT_CENTS, MoneyParseError, cents_to_decimal_string, parse_money
+from core.forms import MoneyField, MultipleFileField
 
 from .models import Dispute
 
@@ -8,54 +8,19 @@ MAX_FILES = 10
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
-class AmountField(forms.Field):
+def AmountField(**kwargs):  # noqa: N802  (reads like the field class it builds)
     """Dollars in the form, integer cents (zero allowed) in cleaned_data."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00", "maxlength": 20}))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        return cents_to_decimal_string(value) if isinstance(value, int) else value
-
-    def to_python(self, value):
-        value = str(value).strip() if value is not None else ""
-        if not value:
-            return None
-        if len(value) > 20:
-            raise forms.ValidationError("Enter an amount like 1250 or 1250.50.")
-        try:
-            cents = parse_money(value)
-        except MoneyParseError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        if cents < 0:
-            raise forms.ValidationError("Cannot be negative.")
-        if cents > MAX_AMOUNT_CENTS:
-            raise forms.ValidationError("That is more than any milestone can hold.")
-        return cents
+    return MoneyField(allow_zero=True, max_message="That is more than any milestone can hold.", **kwargs)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
+def EvidenceField(**kwargs):  # noqa: N802
     """Zero or more photos or PDFs; their content is checked by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", f"Optional. Photos (JPEG, PNG, WebP) or PDFs, up to {MAX_FILES} files of 10 MB each.")
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(f"Attach at most {MAX_FILES} files at a time.")
-        for upload in files:
-            if upload.size > MAX_FILE_BYTES:
-                raise forms.ValidationError(f"“{upload.name}” is larger than 10 MB.")
-        return files
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("help_text", f"Optional. Photos (JPEG, PNG, WebP) or PDFs, up to {MAX_FILES} files of 10 MB each.")
+    return MultipleFileField(
+        max_files=MAX_FILES, max_bytes=MAX_FILE_BYTES, too_many_message=f"Attach at most {MAX_FILES} files at a time.",
+        **kwargs,
+    )
 
 
 class DisputeOpenForm(forms.Form):

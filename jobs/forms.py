@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from core.money import MAX_AMOUNT_CENTS, MoneyParseError, cents_to_decimal_string, format_cents, parse_money
+from core.forms import IMAGE_TYPES, MoneyField, MultipleFileField
 
 from . import rules
 from .models import Category, Job, JobPhoto
@@ -12,53 +12,12 @@ from .selectors import SORT_LABELS
 RADIUS_CHOICES = [("", "Any distance"), ("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
 
 
-class MoneyField(forms.Field):
-    """Dollars in the form ("1,250.50"), integer cents in cleaned_data."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00", "maxlength": 20}))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        return cents_to_decimal_string(value) if isinstance(value, int) else value
-
-    def to_python(self, value):
-        value = str(value).strip() if value is not None else ""
-        if not value:
-            return None
-        if len(value) > 20:
-            raise forms.ValidationError("Enter an amount like 1250 or 1250.50.")
-        try:
-            cents = parse_money(value)
-        except MoneyParseError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        if cents <= 0:
-            raise forms.ValidationError("Must be more than zero.")
-        if cents > MAX_AMOUNT_CENTS:
-            raise forms.ValidationError(f"At most {format_cents(MAX_AMOUNT_CENTS)}.")
-        return cents
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Zero or more files; content checks happen in the service (jobs.images)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        if len(files) > JobPhoto.MAX_PER_JOB:
-            raise forms.ValidationError(f"At most {JobPhoto.MAX_PER_JOB} photos per job.")
-        for upload in files:
-            if upload.size > JobPhoto.MAX_BYTES:
-                raise forms.ValidationError(f"“{upload.name}” is larger than 10 MB.")
-        return files
+def photo_field(**kwargs):
+    """Zero or more photos; content checks happen in the service (jobs.images)."""
+    return MultipleFileField(
+        max_files=JobPhoto.MAX_PER_JOB, max_bytes=JobPhoto.MAX_BYTES, accept=IMAGE_TYPES, required=False,
+        too_many_message=f"At most {JobPhoto.MAX_PER_JOB} photos per job.", **kwargs,
+    )
 
 
 class DateInput(forms.DateInput):
@@ -89,7 +48,7 @@ class JobForm(forms.Form):
         widget=DateInput, label="Bids close on",
         help_text=f"Between {rules.MIN_DEADLINE_DAYS} and {rules.MAX_DEADLINE_DAYS} days from today, at the end of that day (UTC).",
     )
-    photos = MultipleImageField(label="Photos", help_text="JPEG, PNG or WebP, up to 10 MB each, 10 per job. Location data is removed.")
+    photos = photo_field(label="Photos", help_text="JPEG, PNG or WebP, up to 10 MB each, 10 per job. Location data is removed.")
 
     def __init__(self, *args, job: Job | None = None, **kwargs):
         self.job = job
