@@ -1,3 +1,5 @@
+from abc import ABCMeta, abstractmethod
+
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -82,14 +84,15 @@ class JobDetailView(APIView):
         return Response(JobSerializer(selectors.job_for(request.user, pk), context={"request": request}).data)
 
 
-class _JobAction(APIView):
+class _JobAction(APIView, metaclass=ABCMeta):
     """POST /jobs/{id}/<action>/ for the owner; the service checks the transition (409)."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = JobSerializer
 
+    @abstractmethod
     def act(self, request, job):
-        raise NotImplementedError
+        """Call the service for this action; it raises InvalidState (409) on a wrong status."""
 
     @extend_schema(request=None, responses={200: JobSerializer, **ERRORS})
     def post(self, request, pk):
