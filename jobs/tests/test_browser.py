@@ -14,7 +14,7 @@ from jobs.models import Job
 from jobs.tests.factories import category
 from jobs.tests.images import image_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, user):

@@ -12,7 +12,7 @@ from payments.models import Release
 from .helpers import onboard
 from .images import png_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, user):
