@@ -1,4 +1,4 @@
-"""Periodic dispute jobs (merged into CELERY_BEAT_SCHEDULE by fairtrade.discovery)."""
+"""Periodic dispute jobs (listed in fairtrade/schedule.py)."""
 
 SCHEDULE = {
     # Moves overdue disputes up the ladder; deadlines are days long, so every 15 minutes is prompt.

@@ -1,4 +1,4 @@
-"""Periodic jobs of the jobs app (merged into CELERY_BEAT_SCHEDULE). Plain data only."""
+"""Periodic jobs of the jobs app (listed in fairtrade/schedule.py). Plain data only."""
 
 SCHEDULE = {
     "jobs-close-overdue-bidding": {

@@ -1,4 +1,4 @@
-"""Periodic jobs of the notifications app (merged into CELERY_BEAT_SCHEDULE)."""
+"""Periodic jobs of the notifications app (listed in fairtrade/schedule.py)."""
 
 SCHEDULE = {
     "notifications-sweep-deliveries": {

@@ -1,4 +1,4 @@
-"""Periodic money jobs (merged into CELERY_BEAT_SCHEDULE by fairtrade.discovery)."""
+"""Periodic money jobs (listed in fairtrade/schedule.py)."""
 
 SCHEDULE = {
     "payments-sweep-stuck": {"task": "payments.sweep_stuck", "schedule": 300.0},

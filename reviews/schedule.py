@@ -1,4 +1,4 @@
-"""Periodic review jobs (merged into CELERY_BEAT_SCHEDULE by fairtrade.discovery)."""
+"""Periodic review jobs (listed in fairtrade/schedule.py)."""
 
 SCHEDULE = {
     # Publishes reviews whose 14-day window closed without the other party's review.

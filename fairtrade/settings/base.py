@@ -134,10 +134,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
-# Periodic jobs: each app declares its own in <app>/schedule.py.
-from fairtrade.discovery import beat_schedule  # noqa: E402
+# Periodic jobs: each app declares its own in <app>/schedule.py; fairtrade/schedule.py lists them.
+from fairtrade.schedule import BEAT_SCHEDULE  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = beat_schedule()
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,4 @@
-"""/api/v1/ endpoints of the jobs app (picked up by fairtrade.discovery)."""
+"""/api/v1/ endpoints of the jobs app (listed in fairtrade/api.py)."""
 
 from django.urls import path
 
