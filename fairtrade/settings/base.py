@@ -23,6 +23,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "FairTradeWorker"
+# Proxies of ours in front of the app that append to X-Forwarded-For (the ALB: 1). With 0
+# the header is ignored and REMOTE_ADDR is the client. One number for every reader of the
+# client address (core.clientip, DRF throttles, allauth's rate limits), so they never disagree.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -311,6 +316,7 @@ REST_FRAMEWORK = {
         "auth": env("API_RATE_AUTH", default="10/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FairTradeWorker partner API",
