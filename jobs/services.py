@@ -226,14 +226,15 @@ PHOTO_STATUSES = (Job.Status.DRAFT, Job.Status.OPEN, Job.Status.REVIEWING)
 
 
 @transaction.atomic
-def photo_add(*, actor, job: Job, image, caption: str = "", request=None) -> JobPhoto:
+def photo_add(*, actor, job: Job, image, caption: str = "", request=None, budget=None) -> JobPhoto:
+    """`budget`: the request's core.budget.DecodeBudget when one request adds several photos."""
     job = _lock(job)  # serialises concurrent uploads so the cap of 10 holds
     _require_owner(actor, job)
     if job.status not in PHOTO_STATUSES:
         raise InvalidState("Photos can only be added before the job is awarded.")
     if job.photos.count() >= JobPhoto.MAX_PER_JOB:
         raise InvalidState(f"A job can have at most {JobPhoto.MAX_PER_JOB} photos.")
-    clean = clean_image(image, max_bytes=JobPhoto.MAX_BYTES, max_pixels=JobPhoto.MAX_PIXELS)
+    clean = clean_image(image, max_bytes=JobPhoto.MAX_BYTES, max_pixels=JobPhoto.MAX_PIXELS, budget=budget)
     position = (job.photos.aggregate(top=Max("position"))["top"] or 0) + 1
     photo = JobPhoto(
         job=job, content_type=clean.content_type, size_bytes=clean.size_bytes,

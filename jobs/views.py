@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.budget import DecodeBudget
 from core.exceptions import ApplicationError
 
 from . import selectors, services
@@ -119,8 +120,9 @@ def mine(request):
 
 
 def _save_photos(user, job, files, request):
+    budget = DecodeBudget()  # one pixel/time budget for every photo of this request
     for upload in files:
-        services.photo_add(actor=user, job=job, image=upload, request=request)
+        services.photo_add(actor=user, job=job, image=upload, request=request, budget=budget)
 
 
 @login_required
