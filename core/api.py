@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, pagination
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -89,26 +88,3 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 100
     ordering = "-created_at"
 
-
-class ContentNegotiation(DefaultContentNegotiation):
-    """Checks the request body's content type on every API request, not only on the ones
-    whose view happens to read `request.data`: an action endpoint that reads no body
-    (withdraw, accept, revoke, mark read) must answer 415 to a text/plain or XML body just
-    like the others (API.md: "A body of another content type gets 415"). A request without
-    a body is left alone, whatever headers it carries."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        if _has_body(request):
-            content_type = request.content_type or ""
-            if self.select_parser(request, getattr(request, "parsers", ())) is None:
-                raise exceptions.UnsupportedMediaType(content_type or "(none)")
-        return super().select_renderer(request, renderers, format_suffix)
-
-
-def _has_body(request) -> bool:
-    meta = request.META
-    try:
-        length = int(meta.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    return length > 0 or "HTTP_TRANSFER_ENCODING" in meta
