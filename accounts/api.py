@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from core.exceptions import PermissionDenied, ValidationFailed
 from core.throttling import AuthThrottle
+from notifications import security
 
 from . import api_phone, selectors, services, twofactor
 from .models import ApiToken, User
@@ -69,6 +70,7 @@ class TokenObtainView(APIView):
                 "API tokens page of your account settings instead.", code="two_factor_required",
             )
         token, raw = services.api_token_create(actor=user, name=data.validated_data.get("name") or "API token", request=request)
+        security.api_token_created(user, token, request=request)
         body = TokenSerializer(token).data | {"token": raw}
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.twofactor.StaffTwoFactorMiddleware",
+    "notifications.security.KnownDeviceMiddleware",
     "core.middleware.SentryUserMiddleware",
     # Axes last, as its docs require, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
