@@ -60,6 +60,14 @@ def board(request):
     return render(request, "jobs/board.html", context)
 
 
+def _qa_drafts(request) -> dict:
+    """Question/answer text refused by the last post (contact details), shown once again."""
+    if not hasattr(request, "session"):
+        return {}
+    keys = [key for key in request.session.keys() if key.startswith("qa-draft:")]
+    return {key.split(":", 1)[1]: request.session.pop(key) for key in keys}
+
+
 def detail(request, pk):
     from bids.selectors import bid_of_contractor_on, bid_summary_for
     from bids.services import can_bid
@@ -74,6 +82,7 @@ def detail(request, pk):
         "questions": selectors.questions_for(user, job),
         "show_address": selectors.can_see_address(user, job),
         "photos": list(job.photos.all()),
+        "qa_drafts": _qa_drafts(request),
     }
     if selectors.can_see_bid_count(user, job):
         context["bid_count"] = job.bids.exclude(status="withdrawn").count()
@@ -86,7 +95,7 @@ def detail(request, pk):
         context["my_bid"] = my_bid
         context["can_bid"], context["cannot_bid_reason"] = can_bid(user)
         if job.status == Job.Status.OPEN:
-            context["question_form"] = QuestionForm()
+            context["question_form"] = QuestionForm(initial={"body": context["qa_drafts"].get(str(job.pk), "")})
         if my_bid is not None and job.status in (Job.Status.AWARDED, Job.Status.COMPLETED):
             context["summary"] = bid_summary_for(user, job)
     if is_owner or context["show_address"] or (user.is_authenticated and user.is_staff):
@@ -247,8 +256,10 @@ def ask(request, pk):
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
     else:
-        run_action(request, lambda: services.question_ask(actor=request.user, job=job, body=form.cleaned_data["body"], request=request),
-                   success="Question posted. The answer will appear on this page for every bidder.")
+        posted = run_action(request, lambda: services.question_ask(actor=request.user, job=job, body=form.cleaned_data["body"], request=request),
+                            success="Question posted. The answer will appear on this page for every bidder.")
+        if not posted:  # keep what was typed, to fix and resend
+            request.session[f"qa-draft:{job.pk}"] = form.cleaned_data["body"]
     return redirect(reverse("jobs:detail", args=[pk]) + "#questions")
 
 
@@ -260,6 +271,8 @@ def answer(request, pk):
     if not form.is_valid():
         messages.error(request, "Write an answer first.")
     else:
-        run_action(request, lambda: services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"], request=request),
-                   success="Answer published.")
+        published = run_action(request, lambda: services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"], request=request),
+                               success="Answer published.")
+        if not published:
+            request.session[f"qa-draft:{question.pk}"] = form.cleaned_data["answer"]
     return redirect(reverse("jobs:detail", args=[question.job_id]) + "#questions")
