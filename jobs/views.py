@@ -64,7 +64,7 @@ def _qa_drafts(request) -> dict:
     """Question/answer text refused by the last post (contact details), shown once again."""
     if not hasattr(request, "session"):
         return {}
-    keys = [key for key in list(request.session) if key.startswith("qa-draft:")]
+    keys = [key for key in tuple(request.session.keys()) if key.startswith("qa-draft:")]
     return {key.split(":", 1)[1]: request.session.pop(key) for key in keys}
 
 
