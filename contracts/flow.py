@@ -20,11 +20,11 @@ from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from payments import services as money
 from payments.gateways import GatewayError, get_gateway
-from payments.models import EvidenceFile, Payment, Release, Submission
+from payments.models import Payment, Release
 from payments.notify import send
 
 from .evidence import clean_evidence
-from .models import Contract, Milestone
+from .models import Contract, EvidenceFile, Milestone, Submission
 
 REMINDER_DAYS = (7, 3, 1)
 NOTE_MAX = 2000

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from audit.models import AuditLog
+from contracts.models import Submission
 from core.exceptions import ApplicationError
 from core.money import format_cents
-from payments.models import Submission
 
 from . import services
 from .forms import MessageForm, ResolveForm, StaffNoteForm, StaffOfferForm

@@ -10,11 +10,12 @@ from rest_framework.views import APIView
 from contracts import flow
 from contracts.api import MilestoneSerializer
 from contracts.evidence import MAX_FILES
+from contracts.models import EvidenceFile, Submission
 from core.exceptions import PermissionDenied
 
 from . import selectors, services
 from .gateways import GatewayError, GatewayRejected
-from .models import EvidenceFile, Payment, Refund, Release, Submission
+from .models import Payment, Refund, Release
 
 ERRORS = {
     400: OpenApiResponse(description="validation_error"),

@@ -6,10 +6,10 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from contracts.models import Contract, Milestone
+from contracts.models import Contract, EvidenceFile, Milestone, Submission
 from contracts.selectors import contract_for, contracts_visible_to
 
-from .models import EvidenceFile, Payment, PayoutAccount, Refund, Release, Submission
+from .models import Payment, PayoutAccount, Refund, Release
 
 __all__ = ["contract_for", "contract_money", "evidence_file_for", "milestone_for", "payment_for", "payouts_for"]
 

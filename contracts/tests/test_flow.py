@@ -7,11 +7,11 @@ from django.utils import timezone
 
 import payments.tests.conftest as money_fixtures
 from contracts import flow
-from contracts.models import Contract, Milestone
+from contracts.models import Contract, EvidenceFile, Milestone, Submission
 from contracts.tests.factories import contract_for
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from notifications.models import Notification
-from payments.models import EvidenceFile, MilestoneEscrow, Payment, PayoutAccount, Release, Submission
+from payments.models import MilestoneEscrow, Payment, PayoutAccount, Release
 from payments.tests.helpers import assert_books_balanced, onboard
 from payments.tests.images import PDF, pdf_upload, png_upload
 
