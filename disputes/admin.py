@@ -110,7 +110,7 @@ class DisputeAdmin(admin.ModelAdmin):
                                            "opened_by", "resolved_by", "escalated_by"), pk=object_id)
         submissions = (Submission.objects.filter(milestone=dispute.milestone).select_related("contractor")
                        .prefetch_related("files").order_by("created_at"))
-        from payments.views import evidence_url
+        from contracts.views import evidence_url
 
         submission_rows = [(s, [(f, evidence_url(f, request.user)) for f in s.files.all()]) for s in submissions]
         audit_trail = AuditLog.objects.filter(
