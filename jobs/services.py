@@ -250,7 +250,8 @@ def question_ask(*, actor, job: Job, body: str, request=None) -> Question:
 
 @transaction.atomic
 def question_answer(*, actor, question: Question, answer: str, request=None) -> Question:
-    question = Question.objects.select_for_update().select_related("job").get(pk=question.pk)
+    # of=("self",): the question row only; the job is read, not locked (core.locks).
+    question = Question.objects.select_for_update(of=("self",)).select_related("job").get(pk=question.pk)
     _require_owner(actor, question.job)
     if question.job.status in (Job.Status.CANCELLED, Job.Status.COMPLETED):
         raise InvalidState("This job is closed; questions can no longer be answered.")
