@@ -2,7 +2,8 @@
 
 The tables keep their names (payments_submission, payments_evidencefile, set by
 Meta.db_table), so no row moves and no lock is taken; payments.0003 drops the models
-from payments' state after this migration has added them here.
+from payments' state after this migration has added them here. The content types move
+too, so staff permissions and admin history on these models keep pointing at them.
 """
 
 import uuid
@@ -14,8 +15,23 @@ from django.db import migrations, models
 import contracts.models
 
 
+MODELS = ("submission", "evidencefile")
+
+
+def move_content_types(apps, schema_editor, source="payments", target="contracts"):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for model in MODELS:
+        if not ContentType.objects.filter(app_label=target, model=model).exists():
+            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
+
+
+def move_content_types_back(apps, schema_editor):
+    move_content_types(apps, schema_editor, source="contracts", target="payments")
+
+
 class Migration(migrations.Migration):
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ("contracts", "0001_initial"),
         ("payments", "0002_ledger_database_guards"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -65,4 +81,7 @@ class Migration(migrations.Migration):
         ),
     ]
 
-    operations = [migrations.SeparateDatabaseAndState(state_operations=state_operations, database_operations=[])]
+    operations = [
+        migrations.SeparateDatabaseAndState(state_operations=state_operations, database_operations=[]),
+        migrations.RunPython(move_content_types, move_content_types_back),
+    ]

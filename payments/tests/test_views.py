@@ -1,4 +1,5 @@
-"""Web pages: the contract page's money partials, actions, receipts, payouts, evidence."""
+"""Web pages of payments: receipts, checkout return, payouts, the webhook URL (the contract
+page and its milestone buttons are tested in contracts/tests/test_views.py)."""
 
 import re
 
@@ -75,6 +76,13 @@ def test_payouts_page_query_count_is_flat(client, contractor, homeowner, simulat
     with django_assert_max_num_queries(12):
         html = client.get(reverse("payments:payouts")).content.decode()
     assert len(re.findall(r"<tr>", html)) == 7  # header + 6 releases
+
+
+def test_payouts_page_shows_what_is_held_in_escrow(client, contractor, homeowner, simulated):
+    contract = contract_for(homeowner=homeowner, contractor=contractor)  # 300.00 + 700.00
+    contract_services.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=2).pk)
+    html = page(client, contractor, reverse("payments:payouts")).content.decode()
+    assert re.search(r"In escrow for your open milestones</dt><dd>\$700\.00</dd>", html), html
 
 
 def test_webhook_url_is_at_the_site_root():
