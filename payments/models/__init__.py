@@ -1,4 +1,5 @@
 from .accounts import PayoutAccount
+from .chargebacks import Chargeback
 from .evidence import EvidenceFile, Submission
 from .ledger import LedgerEntry, LedgerTransaction
 from .money import MilestoneEscrow, Payment, Refund, Release
@@ -6,6 +7,6 @@ from .reconciliation import ReconciliationRun
 from .webhooks import WebhookEvent
 
 __all__ = [
-    "EvidenceFile", "LedgerEntry", "LedgerTransaction", "MilestoneEscrow", "Payment", "PayoutAccount",
+    "Chargeback", "EvidenceFile", "LedgerEntry", "LedgerTransaction", "MilestoneEscrow", "Payment", "PayoutAccount",
     "ReconciliationRun", "Refund", "Release", "Submission", "WebhookEvent",
 ]
