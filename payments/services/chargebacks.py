@@ -162,7 +162,8 @@ def chargeback_apply(*, dispute: dict, source: str) -> Chargeback | None:
         chargeback = Chargeback.objects.select_for_update().filter(dispute_id=dispute["id"]).first()
         if chargeback is None:
             chargeback = _open(payment, dispute, milestone)
-        chargeback.stripe_status = (dispute.get("status") or chargeback.stripe_status)[:40]
+        if chargeback.outcome == Chargeback.Outcome.OPEN:  # a decision is final: an older event never undoes it
+            chargeback.stripe_status = (dispute.get("status") or chargeback.stripe_status)[:40]
         chargeback.reason = (dispute.get("reason") or chargeback.reason)[:60]
         chargeback.evidence_due_by = _due_by(dispute) or chargeback.evidence_due_by
         _book_balance_transactions(chargeback, dispute, milestone)

@@ -189,10 +189,12 @@ def _balance_checks(gateway, differences: list, checked: dict, since, until) -> 
     for bt in history:
         source = bt.get("source")
         source_id = source.get("id") if isinstance(source, dict) else source
-        names = {bt["id"], source_id}
-        if isinstance(source, dict) and source.get("payment_intent"):
-            names.add(source["payment_intent"] if isinstance(source["payment_intent"], str)
-                      else source["payment_intent"].get("id"))
+        # Most specific first: our posting of this very line (disputes), then of its source
+        # object (transfer, refund), then a charge's PaymentIntent (what funding records).
+        names = [bt["id"], source_id]
+        if bt.get("type") in ("charge", "payment") and isinstance(source, dict) and source.get("payment_intent"):
+            intent = source["payment_intent"]
+            names.append(intent if isinstance(intent, str) else intent.get("id"))
         candidates = [e for name in names if name for e in by_ref.get(name, [])
                       if e.amount_cents in (bt["amount"], bt["net"]) and e.pk not in matched_entries]
         if candidates:

@@ -76,6 +76,7 @@ class FakeStripe(stripe.HTTPClient):
         self.balance_available = 10**12
         self.balance_transactions: list[dict] = []  # oldest first; listed newest first
         self.dispute_fee = 1500
+        self.max_page = 100  # Stripe's largest page; tests lower it to exercise paging
 
     # --- test controls ------------------------------------------------------------
     def fail_next(self, method: str, path_prefix: str, mode: str, times: int = 1):
@@ -259,7 +260,7 @@ class FakeStripe(stripe.HTTPClient):
         if p.get("starting_after"):
             ids = [r["id"] for r in rows]
             rows = rows[ids.index(p["starting_after"]) + 1:] if p["starting_after"] in ids else []
-        limit = int(p.get("limit", 10))
+        limit = min(int(p.get("limit", 10)), self.max_page)
         page = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows[:limit]]
         if expand_source and "data.source" in (p.get("expand") or []):
             page = [dict(r, source=self.public(r["source"]) if r.get("source") in self.objects else r.get("source"))
