@@ -206,6 +206,8 @@ class FakeStripe(stripe.HTTPClient):
             record = Recorded(method, parts.path, _nest(pairs), dict(pairs), key, headers)
             self.requests.append(record)
             fault = self._take_fault(method, parts.path)
+            if fault in {"400", "404"} and method == "POST" and key in self._idempotent:
+                fault = None  # Stripe answers a key it already processed with the stored answer, never a new 4xx
             if fault == "timeout":
                 raise stripe.APIConnectionError("Request timed out (fake).", should_retry=True)
             if fault in {"500", "429", "400", "404"}:
