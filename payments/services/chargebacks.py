@@ -192,7 +192,8 @@ def chargeback_recovery_start(*, actor, chargeback_id, amount_cents: int | None 
     if actor is None or not actor.is_staff:
         raise PermissionDenied("Only staff can start a recovery.")
     with transaction.atomic():
-        chargeback = Chargeback.objects.select_for_update().select_related("milestone__contract").get(pk=chargeback_id)
+        chargeback = (Chargeback.objects.select_for_update(of=("self",))
+                      .select_related("milestone__contract").get(pk=chargeback_id))
         if chargeback.outcome != Chargeback.Outcome.LOST or not chargeback.loss_cents:
             raise InvalidState("Only a lost chargeback the platform bore a loss on can be recovered.")
         if chargeback.recovery_started_at:
