@@ -4,6 +4,7 @@ step every ledger transaction balances, the ledger's Stripe balance equals Strip
 balance history, and `reconcile` (with Stripe) says so."""
 
 import pytest
+from django.urls import reverse
 
 from contracts import flow
 from core.exceptions import InvalidState
@@ -159,7 +160,7 @@ def test_release_queued_before_the_dispute_is_held_then_sent_when_won(fake_strip
 
 # --- a milestone already released ---------------------------------------------------------------
 def test_lost_after_release_is_a_platform_loss_recovered_from_later_payouts(
-        fake_stripe, deliver, released, contract, homeowner, contractor, staff_user,
+        fake_stripe, deliver, released, contract, homeowner, contractor, staff_user, client,
         django_capture_on_commit_callbacks):
     milestone, payment = released
     dispute = fake_stripe.open_dispute(payment.charge_id)
@@ -186,6 +187,9 @@ def test_lost_after_release_is_a_platform_loss_recovered_from_later_payouts(
     assert chargeback.recovered_cents == AMOUNT and chargeback.recovery_outstanding_cents == 0
     assert ledger.balance(ledger.PLATFORM_LOSSES) == 0
     truthful(fake_stripe)
+    client.force_login(contractor)
+    page = client.get(reverse("payments:payouts")).content.decode()
+    assert "$300.00 kept to repay a lost card dispute; $400.00 sent" in page
 
 
 def test_won_after_release_costs_nothing(fake_stripe, deliver, released):
