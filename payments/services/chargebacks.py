@@ -142,11 +142,13 @@ def _settle_loss(chargeback: Chargeback, milestone) -> None:
 def _lift_freeze(chargeback: Chargeback, milestone) -> None:
     still_open = Chargeback.objects.filter(milestone=milestone, outcome=Chargeback.Outcome.OPEN).exclude(
         pk=chargeback.pk).exists()
-    escrow = MilestoneEscrow.objects.select_for_update().filter(milestone=milestone).first()
-    if still_open or escrow is None or not escrow.frozen_reason.startswith("card dispute"):
+    # Read without a lock (the milestone lock serialises every writer of this escrow), so
+    # the held releases are locked before the escrow row, in the core lock order.
+    frozen_by = MilestoneEscrow.objects.filter(milestone=milestone).values_list("frozen_reason", flat=True).first()
+    if still_open or not (frozen_by or "").startswith("card dispute"):
         return  # another dispute, or staff's freeze after an outside refund, still holds it
-    escrow_unfreeze(escrow, note=f"card dispute {chargeback.dispute_id} {chargeback.outcome}")
     releases_resume_held(milestone_id=milestone.pk)
+    escrow_unfreeze(lock_escrow(milestone), note=f"card dispute {chargeback.dispute_id} {chargeback.outcome}")
 
 
 def chargeback_apply(*, dispute: dict, source: str) -> Chargeback | None:
@@ -221,8 +223,9 @@ def escrow_unfreeze_by_staff(*, actor, milestone_id, note: str, request=None) ->
         milestone = lock_milestone(milestone_id)
         if Chargeback.objects.filter(milestone=milestone, outcome=Chargeback.Outcome.OPEN).exists():
             raise InvalidState("A card dispute on this milestone is still open at the bank.")
-        escrow = lock_escrow(milestone)
-        if not escrow_unfreeze(escrow, actor=actor, note=note, request=request):
+        if not MilestoneEscrow.objects.filter(milestone=milestone).exclude(frozen_at=None).exists():
             raise InvalidState("This escrow is not frozen.")
-        releases_resume_held(milestone_id=milestone.pk)
+        releases_resume_held(milestone_id=milestone.pk)  # release rows before the escrow row
+        escrow = lock_escrow(milestone)
+        escrow_unfreeze(escrow, actor=actor, note=note, request=request)
     return escrow

@@ -99,7 +99,7 @@ def refund_execute(refund_id) -> Refund:
     """Ask Stripe for the refund, or (already asked, still pending there) ask how it went.
     Raises GatewayUnavailable for the task to retry with the same key."""
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        refund = Refund.objects.select_for_update(of=("self",)).select_related("payment").get(pk=refund_id)
         if refund.status != Refund.Status.PENDING:
             return refund
         if not refund.refund_id:

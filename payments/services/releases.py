@@ -47,6 +47,9 @@ def release_create(*, milestone, amount_cents: int, reason: str, actor=None, req
         raise InvalidState("This milestone has no completed payment to release.")
     if Release.objects.filter(milestone=milestone).exists():
         raise InvalidState("This milestone's escrow has already been released.")
+    contractor = milestone.contract.contractor
+    # Chargeback rows are money rows: locked before the escrow row (core lock order).
+    withheld, recoveries = _withhold_for_recoveries(contractor.pk, amount_cents)
     escrow = lock_escrow(milestone)
     if escrow.frozen:
         raise InvalidState(f"This milestone's escrow is frozen ({escrow.frozen_reason}); it can be released once "
@@ -55,9 +58,7 @@ def release_create(*, milestone, amount_cents: int, reason: str, actor=None, req
         raise InvalidState("The escrow of this milestone does not cover that amount.")
     escrow.reserved_cents += amount_cents
     escrow.save(update_fields=["reserved_cents", "updated_at"])
-    contractor = milestone.contract.contractor
     ready = _payouts_ready(contractor.pk)
-    withheld, recoveries = _withhold_for_recoveries(contractor.pk, amount_cents)
     release = Release.objects.create(
         milestone=milestone, contractor=contractor, payment=payment, amount_cents=amount_cents,
         currency=escrow.currency, reason=reason, withheld_cents=withheld,
