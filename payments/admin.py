@@ -16,7 +16,6 @@ from core.money import format_cents
 from . import services
 from .models import (
     Chargeback,
-    EvidenceFile,
     LedgerEntry,
     LedgerTransaction,
     MilestoneEscrow,
@@ -25,7 +24,6 @@ from .models import (
     ReconciliationRun,
     Refund,
     Release,
-    Submission,
     WebhookEvent,
 )
 
@@ -281,24 +279,6 @@ class PayoutAccountAdmin(ReadOnlyAdmin):
     list_filter = ["payouts_enabled", "gateway"]
     search_fields = ["account_id", "user__email"]
     list_select_related = ["user"]
-
-
-class EvidenceInline(admin.TabularInline):
-    model = EvidenceFile
-    fields = ["original_name", "kind", "content_type", "size_bytes", "sha256"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "milestone", "contractor", "changes_requested_at"]
-    list_select_related = ["milestone", "contractor"]
-    inlines = [EvidenceInline]
 
 
 @admin.register(ReconciliationRun)

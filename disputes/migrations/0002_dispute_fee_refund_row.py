@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("disputes", "0001_initial"),
-        ("payments", "0003_chargebacks_outside_refunds_one_refund_path"),
+        ("payments", "0004_chargebacks_outside_refunds_one_refund_path"),
     ]
 
     operations = [

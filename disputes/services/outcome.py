@@ -7,7 +7,7 @@ kind `fee`, which the one refund path of payments performs, polls, retries and b
 from django.db import transaction
 from django.utils import timezone
 
-from contracts import flow
+from contracts import services as contract_services
 from contracts.models import Milestone
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
@@ -85,7 +85,7 @@ def resolve_locked(*, milestone, dispute: Dispute, contractor_cents: int, actor,
         "contractor_amount_cents": contractor_cents, "refund_cents": refund_cents + fee_back,
         "reason": reason[:500],
     }, dispute, key=f"resolved:{dispute.pk}")
-    flow.contract_complete_if_done(contract=contract)
+    contract_services.contract_complete_if_done(contract=contract)
     return dispute
 
 

@@ -1,12 +1,11 @@
 from .accounts import PayoutAccount
 from .chargebacks import Chargeback
-from .evidence import EvidenceFile, Submission
 from .ledger import LedgerEntry, LedgerTransaction
 from .money import MilestoneEscrow, Payment, Refund, Release
 from .reconciliation import ReconciliationRun
 from .webhooks import WebhookEvent
 
 __all__ = [
-    "Chargeback", "EvidenceFile", "LedgerEntry", "LedgerTransaction", "MilestoneEscrow", "Payment", "PayoutAccount",
-    "ReconciliationRun", "Refund", "Release", "Submission", "WebhookEvent",
+    "Chargeback", "LedgerEntry", "LedgerTransaction", "MilestoneEscrow", "Payment", "PayoutAccount",
+    "ReconciliationRun", "Refund", "Release", "WebhookEvent",
 ]

@@ -98,7 +98,10 @@ def _withhold_for_recoveries(contractor_id, amount_cents: int) -> tuple[int, lis
 def release_execute(release_id) -> Release:
     """Perform one release. Raises GatewayUnavailable for the task to retry (same key)."""
     with transaction.atomic():
-        release = Release.objects.select_for_update().select_related("payment", "milestone__contract").get(pk=release_id)
+        # of=("self",): this release row alone; its milestone and contract are only read (a
+        # joined lock would take them out of core.locks order).
+        release = (Release.objects.select_for_update(of=("self",)).select_related("payment", "milestone__contract")
+                   .get(pk=release_id))
         if release.status != Release.Status.PENDING:
             return release
         escrow = MilestoneEscrow.objects.filter(milestone_id=release.milestone_id).first()
@@ -149,7 +152,8 @@ def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_
     with transaction.atomic():
         milestone_id = Release.objects.values_list("milestone_id", flat=True).get(pk=release_id)
         milestone = lock_milestone(milestone_id)
-        release = Release.objects.select_for_update().select_related("milestone__contract__job").get(pk=release_id)
+        release = (Release.objects.select_for_update(of=("self",)).select_related("milestone__contract__job")
+                   .get(pk=release_id))
         if release.status in (Release.Status.SUCCEEDED, Release.Status.REVERSED):
             return release
         if amount_cents is not None and amount_cents != release.transfer_cents:

@@ -6,7 +6,7 @@ balance history, and `reconcile` (with Stripe) says so."""
 import pytest
 from django.urls import reverse
 
-from contracts import flow
+from contracts import services as contract_services
 from core.exceptions import InvalidState
 from payments import ledger, services
 from payments.models import Chargeback, MilestoneEscrow, Refund, Release
@@ -40,7 +40,7 @@ def funded(fake_stripe, deliver, contract, homeowner, contractor):
 def released(funded, homeowner, django_capture_on_commit_callbacks):
     milestone, payment = funded
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     assert Release.objects.get(milestone=milestone).status == "succeeded"
     return milestone, payment
 
@@ -78,7 +78,7 @@ def test_opened_freezes_escrow_and_tells_staff_what_is_at_stake(fake_stripe, del
     assert "card dispute" in message
     assert extras["disputed"] == "31500" and extras["escrow_frozen"] == str(AMOUNT) and extras["already_released"] == "0"
     with pytest.raises(InvalidState, match="frozen"):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     truthful(fake_stripe)
 
 
@@ -105,7 +105,7 @@ def test_funds_withdrawn_then_lost_takes_escrow_then_fee(fake_stripe, deliver, f
     assert ledger.balance(ledger.PLATFORM_LOSSES) == 0  # the homeowner's own escrow went back
     assert any("was lost" in message for message, _ in alerts)
     with pytest.raises(InvalidState):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)  # nothing left to release
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)  # nothing left to release
     assert not Release.objects.exists()
     truthful(fake_stripe)
 
@@ -128,7 +128,7 @@ def test_won_reverses_the_booking_and_the_release_goes_through(fake_stripe, deli
     assert ledger.balance(ledger.PLATFORM_CHARGEBACKS) == ledger.balance(ledger.PLATFORM_DISPUTE_FEES) == 0
     assert not escrow(milestone).frozen
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     assert Release.objects.get(milestone=milestone).status == "succeeded"
     truthful(fake_stripe)
 
@@ -139,7 +139,7 @@ def test_release_queued_before_the_dispute_is_held_then_sent_when_won(fake_strip
     payment, _ = fund_via_checkout(fake_stripe, deliver, milestone, homeowner)  # no charge id known to us yet
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        release = flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        release = contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     assert Release.objects.get(pk=release.pk).status == "waiting"  # no payout account yet
     dispute = fake_stripe.open_dispute(fake_stripe.objects[payment.payment_intent_id]["latest_charge"])
     send(fake_stripe, deliver, "charge.dispute.created", dispute["id"])  # matched by its PaymentIntent
@@ -179,7 +179,7 @@ def test_lost_after_release_is_a_platform_loss_recovered_from_later_payouts(
     fund_via_checkout(fake_stripe, deliver, second, homeowner)
     submit(second, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        release = flow.milestone_approve(actor=homeowner, milestone_id=second.pk)
+        release = contract_services.milestone_approve(actor=homeowner, milestone_id=second.pk)
     release.refresh_from_db()
     assert (release.amount_cents, release.withheld_cents, release.status) == (70_000, AMOUNT, "succeeded")
     assert fake_stripe.calls("POST", "/v1/transfers")[-1].params["amount"] == "40000"
@@ -231,7 +231,7 @@ def test_dashboard_refund_on_escrow_is_booked_frozen_and_alerted(fake_stripe, de
     assert any("outside FairTradeWorker" in message for message, _ in alerts)
     truthful(fake_stripe)
     with pytest.raises(InvalidState, match="frozen"):
-        flow.milestone_approve(actor=milestone.contract.homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=milestone.contract.homeowner, milestone_id=milestone.pk)
     services.escrow_unfreeze_by_staff(actor=staff_user, milestone_id=milestone.pk, note="Agreed partial refund.")
     assert not escrow(milestone).frozen
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts import flow
+from contracts import services as contract_services
 from payments import ledger, services, settlement
 from payments.models import Chargeback, Payment, Refund, WebhookEvent
 from payments.services.common import lock_milestone
@@ -115,7 +115,7 @@ def test_payment_whose_checkout_never_opened_is_expired_by_the_sweeper(fake_stri
     assert services.sweep_stuck(now=timezone.now() + timedelta(minutes=31))["payments_expired"] == 1
     payment.refresh_from_db()
     assert payment.status == "expired" and "never opened" in payment.failure_message
-    again = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    again = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     assert again.pk != payment.pk and again.checkout_session_id
 
 
@@ -148,7 +148,7 @@ def test_admin_recovery_asks_for_confirmation_first(client, staff_user, fake_str
                                    events=("checkout.session.completed", "payment_intent.succeeded"))
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     dispute = fake_stripe.open_dispute(payment.charge_id)
     fake_stripe.close_dispute(dispute["id"], won=False)
     deliver(fake_stripe.event("charge.dispute.closed", fake_stripe.objects[dispute["id"]]))
@@ -170,7 +170,7 @@ def test_admin_applies_a_failed_event_again(client, staff_user, fake_stripe, del
 
     monkeypatch.setattr("payments.alerts.sentry_sdk.capture_message", lambda *a, **k: None)
     milestone = contract.milestones.get(position=1)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     session = fake_stripe.complete_checkout(payment.checkout_session_id)
     original = webhooks.HANDLERS["checkout.session.completed"]
     monkeypatch.setitem(webhooks.HANDLERS, "checkout.session.completed", lambda body: {}["boom"])

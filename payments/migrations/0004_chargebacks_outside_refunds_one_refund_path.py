@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contracts', '0001_initial'),
-        ('payments', '0002_ledger_database_guards'),
+        ('payments', '0003_move_submission_to_contracts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
