@@ -57,6 +57,7 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
             self.outbox: list[dict] = []  # webhook events Stripe has produced, deliverable in any order
             self.account = services.payout_account_ensure(actor=contractor)
             self.staff = staff_user
+            self.disputes: list[str] = []  # this history's own (the database outlives one history)
 
         def pick(self, index):
             return self.milestones[index % len(self.milestones)]
@@ -135,13 +136,14 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
                                      for o in fake_stripe.objects.values()):
                 return
             dispute = fake_stripe.open_dispute(charge["id"], max(1, int(charge["amount"] * share)), withdraw=withdraw)
+            self.disputes.append(dispute["id"])
             self.outbox.append(fake_stripe.event("charge.dispute.created", dispute))
             if withdraw:
                 self.outbox.append(fake_stripe.event("charge.dispute.funds_withdrawn", dispute))
 
         def bank_decides(self, won):
             """The oldest open dispute is decided (withdrawing first if it had not yet)."""
-            open_ = [o for o in fake_stripe.objects.values() if o["object"] == "dispute" and o["status"] == "needs_response"]
+            open_ = [fake_stripe.objects[d] for d in self.disputes if fake_stripe.objects[d]["status"] == "needs_response"]
             if not open_:
                 return
             dispute = open_[0]
