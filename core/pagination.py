@@ -1,0 +1,34 @@
+"""Page lists without an exact COUNT(*) over a large table on every request."""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` + 1 rows (`SELECT COUNT(*) FROM (... LIMIT cap+1)`), so the cost
+    is bounded by the cap, not by the table: with 100,000 open jobs an exact count is a
+    ~70 ms scan per request, the capped one reads a thousand index entries. Pages stop at
+    the cap (50 pages of 20); templates say "1,000+" when `count_capped` is true, and
+    people narrow the search instead of paging that deep."""
+
+    def __init__(self, object_list, per_page, cap=1000, **kwargs):
+        self.cap = cap
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def count(self):
+        items = self.object_list
+        if hasattr(items, "order_by"):
+            return items.order_by()[: self.cap + 1].count()
+        return min(len(items), self.cap + 1)
+
+    @property
+    def count_capped(self):
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self):
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return max(1, -(-min(self.count, self.cap) // self.per_page))
