@@ -66,7 +66,8 @@ def _fail_open(default):
 class FailOpenRedisCache(RedisCache):
     """RedisCache whose reads miss and writes are dropped while Redis is unreachable."""
 
-    add = _fail_open(False)(RedisCache.add)
+    # add() is how callers take locks (allauth's rate limiter): failing open means "taken".
+    add = _fail_open(True)(RedisCache.add)
     set = _fail_open(None)(RedisCache.set)
     touch = _fail_open(False)(RedisCache.touch)
     delete = _fail_open(False)(RedisCache.delete)

@@ -215,7 +215,7 @@ def fee_refund_retry(*, actor, fee_refund_id, request=None) -> FeeRefund:
     return row
 
 
-def fee_refunds_sweep(*, now=None, stale_minutes: int = 10) -> int:
+def fee_refunds_sweep(*, now=None, stale_minutes: int = 1) -> int:
     """Re-run fee refunds left pending (lost task, worker killed, provider still pending)."""
     from ..tasks import fee_refund_execute_task
 

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from ..models import Refund, Release
 
-STALE_AFTER = timedelta(minutes=10)
+# A release or refund lost with a killed worker is re-queued within two minutes (this plus
+# the 60-s schedule). Re-running a live one is safe: the row lock and the provider's
+# idempotency key make a second run a no-op.
+STALE_AFTER = timedelta(minutes=1)
 
 
 def sweep_stuck(*, now=None) -> dict:
