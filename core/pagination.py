@@ -20,8 +20,23 @@ class CappedPaginator(Paginator):
     def count(self):
         items = self.object_list
         if hasattr(items, "order_by"):
-            return items.order_by()[: self.cap + 1].count()
+            return items.order_by().select_related(None).values("pk")[: self.cap + 1].count()
         return min(len(items), self.cap + 1)
+
+    def page(self, number):
+        """Two phases on a queryset: the page's ids first (an index-only scan when an index
+        covers the filters and the ordering, however many rows match), then the full rows
+        and per-row annotations for those ids only. Sorting 15,000 jobs within 25 miles by
+        distance reads index entries, not 15,000 table rows."""
+        items = self.object_list
+        if not hasattr(items, "values_list"):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, min(self.count, self.cap))
+        ids = list(items.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in items.filter(pk__in=ids).order_by()} if ids else {}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     @property
     def count_capped(self):

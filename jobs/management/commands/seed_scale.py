@@ -115,7 +115,9 @@ class Command(BaseCommand):
             refresh_search_vector(Job.objects.filter(search_vector__isnull=True))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # VACUUM too: the search-vector UPDATE left a dead copy of every job, and
+                # index-only scans need the visibility map (autovacuum would get there later).
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"seed_scale: {Job.objects.count()} jobs, {Bid.objects.count()} bids, {Contract.objects.count()} contracts,"
             f" {User.objects.count()} users in {time.monotonic() - started:.0f} s"
