@@ -49,7 +49,8 @@ def board(request):
             filters.favour_trades = near_me["trade_ids"]
             filters.sort = "newest"
     jobs = selectors.board(filters, user=user)
-    page = CappedPaginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = selectors.nearest_first_ids(jobs, filters)
+    page = CappedPaginator(jobs, PAGE_SIZE, ids=ids).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
