@@ -84,7 +84,7 @@ class Site(FastHttpUser):
         with self.client.post(url, name=self._name(endpoint), headers=headers, catch_response=True, **kwargs) as response:
             if response.status_code in expect:
                 response.success()
-                return Page(url, response.text or "")
+                return Page(getattr(response, "url", None) or url, response.text or "")
             if response.status_code == 409:
                 response.success()  # someone else acted first: the site said so, as designed
                 return None
@@ -255,14 +255,14 @@ class HomeownerHiring(Site):
         if not hire:
             return
         confirm = self.get(hire[0], "GET /bids/<id>/accept/")
-        contract = self.submit(confirm, "/accept/", "POST /bids/<id>/accept/ award")
-        if contract is None:
+        awarded = self.submit(confirm, "/accept/", "POST /bids/<id>/accept/ award")
+        if awarded is None:
             return
-        contracts = self.get("/contracts/", "GET /contracts/")
-        links = contracts.links_matching(rf"/contracts/{UUID}/$") if contracts else []
-        if links:
-            detail = self.get(links[0], "GET /contracts/<id>/ contract page")
-            self.submit(detail, "/fund/", "POST /milestones/<id>/fund/ fund")
+        # The award lands on the new contract (or links to it): fund its first milestone.
+        links = awarded.links_matching(rf"/contracts/{UUID}/$")
+        detail = awarded if awarded.form("/fund/") else (
+            self.get(links[0], "GET /contracts/<id>/ contract page") if links else None)
+        self.submit(detail, "/fund/", "POST /milestones/<id>/fund/ fund")
 
 
 class Completion(Site):
