@@ -102,7 +102,7 @@ def invalidate_pages(namespace: str) -> None:
 
 
 def _cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD") or getattr(request, "htmx", False):
+    if request.method != "GET" or getattr(request, "htmx", False):
         return False
     user = getattr(request, "user", None)
     if user is None or user.is_authenticated:

@@ -78,9 +78,11 @@ def _table(title, lines, targets=None):
     return out + [""]
 
 
-def knee(history):
-    """The most users at which the 10-s window p99 stayed under 500 ms and errors under 0.5%."""
-    best = 0
+def knee(history, sustained=5):
+    """The most users at which the rolling (10-s window) p99 stayed under 500 ms and errors
+    under 0.5%: the user count just before the first `sustained` consecutive failing rows
+    (rows are a second apart; a single slow second is noise, five in a row is the knee)."""
+    best, failing = 0, 0
     for row in history:
         if row["Name"] != "Aggregated":
             continue
@@ -88,9 +90,12 @@ def knee(history):
         if rps <= 0:
             continue
         if p99 < KNEE["p99_ms"] and fails / rps < KNEE["error_ratio"]:
+            failing = 0
             best = max(best, users)
         else:
-            break  # past the knee: later rows do not count even if a window looks good
+            failing += 1
+            if failing >= sustained:
+                break  # past the knee: later rows do not count even if a window looks good
     return best
 
 
