@@ -16,7 +16,10 @@ from django.utils import timezone
 from ..models import Payment, Refund, Release
 from .funding import payment_mark_expired
 
-STALE_AFTER = timedelta(minutes=10)
+# A release or refund lost with a killed worker is re-queued within two minutes (this plus
+# the 60-s schedule). Re-running a live one is safe: the row lock and the provider's
+# idempotency key make a second run a no-op.
+STALE_AFTER = timedelta(minutes=1)
 CHECKOUT_NEVER_OPENED = timedelta(minutes=30)
 
 
