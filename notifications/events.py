@@ -79,6 +79,8 @@ _EVENTS = [
           ANYONE, essential=True, group="Account and security", sent_by_allauth=True),
     Event("account.password_reset", "Password reset", "When someone asks to reset your password.",
           ANYONE, essential=True, group="Account and security", sent_by_allauth=True),
+    Event("account.data_export_ready", "Your data is ready", "The copy of your data you asked for can be downloaded.",
+          ANYONE, fields=("expires_on",), essential=True, group="Account and security"),
     # --- Jobs and bids ---------------------------------------------------------------------
     # Sealed bidding: the homeowner learns that a bid arrived and how many there are,
     # never the amount or the bidder while the job is open.
