@@ -7,9 +7,11 @@ from core.links import absolute_reverse, absolute_url
 
 from . import services
 
-# allauth's emails carry these links; they come from SITE_URL (core.links) like every other
-# email, never from the request's Host header.
-_MAIL_LINKS = {"signup_url": "account_signup", "password_reset_url": "account_reset_password"}
+# Two of allauth's emails link to its sign-up and reset pages, built from the request's Host;
+# ours come from SITE_URL (core.links) like every other email. (In the reset email itself,
+# `password_reset_url` is the keyed link: get_reset_password_from_key_url below.)
+_PAGE_LINKS = {"signup_url": "account_signup", "password_reset_url": "account_reset_password"}
+_MAILS_WITH_PAGE_LINKS = {"account/email/unknown_account", "account/email/account_already_exists"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,5 +37,6 @@ class AccountAdapter(DefaultAccountAdapter):
         services.user_password_set(user=user, raw_password=password, request=self.request)
 
     def send_mail(self, template_prefix, email, context):
-        context = {**context, **{name: absolute_reverse(view) for name, view in _MAIL_LINKS.items() if name in context}}
+        if template_prefix in _MAILS_WITH_PAGE_LINKS:
+            context = {**context, **{name: absolute_reverse(view) for name, view in _PAGE_LINKS.items() if name in context}}
         return super().send_mail(template_prefix, email, context)
