@@ -2,7 +2,14 @@
 definition lists for records, text for the rest. Works on any app's section, so a new
 field in an app's export appears on the page without touching a template."""
 
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from core.money import format_cents
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 SECTION_TITLES = {
     "accounts": "Your account",
@@ -27,29 +34,46 @@ class Node:
 
 
 def label(key: str) -> str:
-    return str(key).replace("_", " ").capitalize()
+    text = str(key).removesuffix("_cents").replace("__", " ").replace("_", " ").capitalize()
+    return re.sub(r"\b(Api|Ip|Id|Zip)\b", lambda m: m.group(1).upper(), text)
 
 
 def _flat(value) -> bool:
     return not isinstance(value, (dict, list))
 
 
-def build(value) -> Node:
-    if isinstance(value, dict):
-        return Node("record", items=[(label(key), build(item)) for key, item in value.items()])
-    if isinstance(value, list):
-        if not value:
-            return Node("text", text="None")
-        if all(isinstance(item, dict) for item in value) and all(_flat(v) for item in value for v in item.values()):
-            headers = list(dict.fromkeys(key for item in value for key in item))
-            return Node("table", headers=[label(h) for h in headers],
-                        rows=[[build(item.get(h)) for h in headers] for item in value])
-        return Node("list", items=[build(item) for item in value])
+def _text(value, key: str = "", currency: str = "usd") -> Node:
+    """One value as people read it: money from cents, dates without ISO noise."""
     if value is None or value == "":
         return Node("text", text="—")
     if isinstance(value, bool):
         return Node("text", text="Yes" if value else "No")
+    if key.endswith("_cents") and isinstance(value, int):
+        return Node("text", text=format_cents(value, currency))
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        moment = datetime.fromisoformat(value).astimezone(UTC)
+        return Node("text", text=moment.strftime("%b %-d, %Y %H:%M UTC"))
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return Node("text", text=date.fromisoformat(value).strftime("%b %-d, %Y"))
     return Node("text", text=str(value))
+
+
+def build(value, key: str = "", currency: str = "usd") -> Node:
+    if isinstance(value, dict):
+        currency = value.get("currency") or currency
+        return Node("record", items=[(label(k), build(v, k, currency)) for k, v in value.items()])
+    if isinstance(value, list):
+        if not value:
+            return Node("text", text="None")
+        if all(isinstance(item, dict) for item in value) and all(_flat(v) for item in value for v in item.values()):
+            headers = list(dict.fromkeys(k for item in value for k in item))
+            return Node("table", headers=[label(h) for h in headers],
+                        rows=[[_text(item.get(h), h, item.get("currency") or currency) for h in headers]
+                              for item in value])
+        if all(_flat(item) for item in value):
+            return Node("text", text=", ".join(_text(item, key, currency).text for item in value))
+        return Node("list", items=[build(item, key, currency) for item in value])
+    return _text(value, key, currency)
 
 
 def export_tree(data: dict) -> list[tuple[str, list[tuple[str, Node]]]]:
