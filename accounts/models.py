@@ -90,6 +90,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             profile = getattr(self, "contractor_profile", None)
             if profile and profile.business_name:
                 return profile.business_name
+        if not self.is_active:
+            return "Former member"  # a closed account: its name is erased (accounts.privacy)
         first = (self.full_name or "").split(" ")[0]
         return first or "Member"
 

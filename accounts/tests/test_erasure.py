@@ -173,6 +173,7 @@ def test_erasure_keeps_the_books_under_a_pseudonym_and_scrubs_the_rest(client, h
 
     homeowner.refresh_from_db()
     assert (homeowner.full_name, homeowner.phone, homeowner.is_active) == ("Former member", "", False)
+    assert homeowner.display_name == "Former member"
     assert homeowner.email == f"erased-{homeowner.pk}@erased.invalid" and not homeowner.has_usable_password()
     assert not User.objects.filter(email=email).exists() and not EmailAddress.objects.filter(user=homeowner).exists()
     assert not hasattr(User.objects.get(pk=homeowner.pk), "homeowner_profile")
@@ -217,6 +218,7 @@ def test_contractor_erasure_keeps_dispute_record_and_scrubs_profile(homeowner, c
 
     profile = User.objects.get(pk=contractor.pk).contractor_profile
     assert (profile.business_name, profile.license_number, profile.bio) == ("Former contractor", "", "")
+    assert profile.user.display_name == "Former contractor"
     assert not profile.trades.exists()
     assert DisputeMessage.objects.get(author=contractor).body == "I fixed the outlet."
     lost.refresh_from_db()
