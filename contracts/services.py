@@ -53,7 +53,9 @@ def contract_cancel_locked(contract: Contract, *, actor, request=None, reopen_jo
     if reopen_job:
         job = Job.objects.select_for_update().get(pk=contract.job_id)
         check_transition(Job.TRANSITIONS, job.status, Job.Status.REVIEWING, label="job")
-        Bid.objects.filter(job=job, status=Bid.Status.NOT_SELECTED).exclude(pk=contract.bid_id).update(
+        # A closed account's bid is not revived: its contractor can no longer be hired.
+        Bid.objects.filter(job=job, status=Bid.Status.NOT_SELECTED, contractor__is_active=True).exclude(
+            pk=contract.bid_id).update(
             status=Bid.Status.ACTIVE, decided_at=None, updated_at=now
         )
         job.status = Job.Status.REVIEWING

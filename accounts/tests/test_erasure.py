@@ -226,6 +226,18 @@ def test_contractor_erasure_keeps_dispute_record_and_scrubs_profile(homeowner, c
     assert Bid.objects.get(contracts__isnull=False).message  # the accepted bid a contract rests on stays
 
 
+def test_closed_contractor_bid_is_not_revived_when_the_award_is_cancelled(homeowner, contractor, other_contractor,
+                                                                           simulated):
+    from contracts.services import contract_cancel
+
+    contract = contract_for(homeowner=homeowner, contractor=contractor)
+    lost = BidFactory(job=contract.job, contractor=other_contractor, status=Bid.Status.NOT_SELECTED)
+    privacy.account_erase(actor=other_contractor)
+    contract_cancel(actor=homeowner, contract=contract)
+    lost.refresh_from_db()
+    assert lost.status == Bid.Status.NOT_SELECTED
+
+
 def test_erasure_twice_is_refused(homeowner):
     privacy.account_erase(actor=homeowner)
     with pytest.raises(InvalidState, match="already closed"):
