@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from core.money import format_cents
 from core.privacy import Blocker
-from payments.models import Submission
+from jobs.models import Job
+from jobs.privacy import UNFINISHED
 
-from .models import Contract, Milestone
+from . import services
+from .models import Contract, Milestone, Submission
 
 LIVE = (Contract.Status.AWAITING_FUNDING, Contract.Status.ACTIVE)
 
@@ -79,6 +81,11 @@ def erasure_blockers(user) -> list[Blocker]:
 
 
 def erase(user) -> None:
-    """Nothing is removed: contracts, milestones, submissions and their evidence are the
-    money history of a deal with another person, who relies on them (warranty, disputes,
-    taxes). They stay, pointing at the pseudonymised account."""
+    """The person's drafts and jobs left without live bids are cancelled, through the one job
+    cancellation path (it lives here, with the contracts it may have to cancel).
+
+    Nothing is removed: contracts, milestones, submissions and their evidence are the money
+    history of a deal with another person, who relies on them (warranty, disputes, taxes).
+    They stay, pointing at the pseudonymised account."""
+    for job in Job.objects.filter(homeowner=user, status__in=UNFINISHED).order_by("created_at"):
+        services.job_cancel(actor=user, job=job, reason="account closed")

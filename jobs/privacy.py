@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from core.privacy import Blocker, rows
 
-from . import services
 from .models import Job, JobPhoto, Question
 
 # Jobs whose bids are still waiting on the homeowner's decision. An awarded job is answered
 # for by its contract (contracts.privacy); a draft or a job without bids is cancelled on erasure.
 UNDECIDED = (Job.Status.OPEN, Job.Status.REVIEWING)
+UNFINISHED = (Job.Status.DRAFT, *UNDECIDED)
 
 
 def export(user) -> dict:
@@ -59,12 +59,11 @@ def erasure_blockers(user) -> list[Blocker]:
 
 
 def erase(user) -> None:
-    """Drafts and jobs nobody bid on are cancelled. Every job loses its street address. A job
-    that never led to a contract loses its description and photos (nobody relies on them);
-    a job with a contract keeps them: they are the contractor's record of the scope of work.
-    Unanswered questions the person asked are deleted; answered ones stay, unattributed."""
-    for job in Job.objects.filter(homeowner=user, status__in=(Job.Status.DRAFT, *UNDECIDED)):
-        services.job_cancel(actor=user, job=job, reason="account closed")
+    """Every job loses its street address. A job that never led to a contract loses its
+    description and photos (nobody relies on them); a job with a contract keeps them: they
+    are the contractor's record of the scope of work. (Drafts and jobs left without bids were
+    cancelled just before, by contracts.privacy, which owns job cancellation.) Unanswered
+    questions the person asked are deleted; answered ones stay, unattributed."""
     # Any contract, even a cancelled one: the contractor was shown the job to sign it.
     uncontracted = Job.objects.filter(homeowner=user, contracts__isnull=True)
     for photo in JobPhoto.objects.filter(job__in=uncontracted):

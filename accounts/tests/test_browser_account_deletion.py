@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
-from contracts import flow
+from contracts import services as contract_services
 from contracts.models import Contract
 from contracts.tests.factories import contract_for
 from disputes.tests.helpers import fund, submit
@@ -46,7 +46,7 @@ def test_deletion_refused_with_reasons_then_accepted_after_completion(page, shot
     page.wait_for_url(f"**/contracts/{contract.pk}/")
 
     # The homeowner approves the work: the money is released and the contract completes.
-    flow.milestone_approve(actor=homeowner, milestone_id=contract.milestones.get().pk)
+    contract_services.milestone_approve(actor=homeowner, milestone_id=contract.milestones.get().pk)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.COMPLETED
 

@@ -12,7 +12,7 @@ from audit.models import AuditLog
 from bids import services as bid_services
 from bids.models import Bid
 from bids.tests.factories import BidFactory
-from contracts import flow
+from contracts import services as contract_services
 from contracts.models import Contract
 from contracts.tests.factories import contract_for
 from core.exceptions import InvalidState
@@ -46,7 +46,7 @@ def complete(contract, django_capture_on_commit_callbacks):
         fund(milestone, contract.homeowner)
         submit(milestone, contract.contractor)
         with django_capture_on_commit_callbacks(execute=True):
-            flow.milestone_approve(actor=contract.homeowner, milestone_id=milestone.pk)
+            contract_services.milestone_approve(actor=contract.homeowner, milestone_id=milestone.pk)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.COMPLETED
 
@@ -119,7 +119,7 @@ def test_payout_waiting_for_setup_blocks_the_contractor(homeowner, contractor, s
     milestone = fund(contract.milestones.get(), homeowner)
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)  # no payout account yet
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)  # no payout account yet
     assert Release.objects.get().status == Release.Status.WAITING
     blockers = privacy.erasure_blockers(contractor)
     assert [(b.text, b.url) for b in blockers] == [
@@ -212,7 +212,7 @@ def test_contractor_erasure_keeps_dispute_record_and_scrubs_profile(homeowner, c
     DisputeMessage.objects.create(dispute=dispute, author=contractor, body="I fixed the outlet.")
     dispute_withdraw(actor=homeowner, dispute_id=dispute.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=dispute.milestone_id)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=dispute.milestone_id)
     lost = BidFactory(contractor=contractor, message="Call me on 512 555 0100", status=Bid.Status.NOT_SELECTED)
     privacy.account_erase(actor=contractor)
 
@@ -233,7 +233,7 @@ def test_closed_contractor_bid_is_not_revived_when_the_award_is_cancelled(homeow
     contract = contract_for(homeowner=homeowner, contractor=contractor)
     lost = BidFactory(job=contract.job, contractor=other_contractor, status=Bid.Status.NOT_SELECTED)
     privacy.account_erase(actor=other_contractor)
-    contract_cancel(actor=homeowner, contract=contract)
+    contract_cancel(actor=homeowner, contract_id=contract.pk)
     lost.refresh_from_db()
     assert lost.status == Bid.Status.NOT_SELECTED
 

@@ -19,7 +19,7 @@ from accounts.tasks import expire_data_exports
 from audit.models import AuditLog
 from bids import services as bid_services
 from bids.tests.factories import BidFactory
-from contracts import flow
+from contracts import services as contract_services
 from contracts.tests.factories import contract_for
 from disputes import services as dispute_services
 from disputes.tests.helpers import disputed, fund, submit
@@ -54,7 +54,7 @@ def world(homeowner, contractor, other_contractor, simulated, api_as, django_cap
     milestone = fund(done.milestones.get(), homeowner)
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     review_services.review_submit(actor=homeowner, contract_id=done.pk, rating=5, body="Doors swing perfectly.")
     review_services.review_submit(actor=contractor, contract_id=done.pk, rating=4, body="Kind and clear client.")
 
@@ -126,7 +126,7 @@ def test_unpublished_review_of_the_person_is_not_exported(homeowner, contractor,
     onboard(contractor)
     submit(fund(done.milestones.get(), homeowner), contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=done.milestones.get().pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=done.milestones.get().pk)
     review_services.review_submit(actor=homeowner, contract_id=done.pk, rating=2, body="Double-blind text")
     assert "Double-blind text" not in json.dumps(privacy.personal_data_of(contractor), default=str)
 
