@@ -4,10 +4,9 @@ their messages, files, offers and outcome. Staff's internal notes are not theirs
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from core.money import format_cents
 from core.privacy import Blocker
 
-from .models import Dispute, DisputeFile, DisputeMessage, FeeRefund, Offer
+from .models import Dispute, DisputeFile, DisputeMessage, Offer
 
 
 def _who(user, author_id, by_staff=False) -> str:
@@ -60,13 +59,9 @@ def export(user) -> dict:
 def erasure_blockers(user) -> list[Blocker]:
     disputes = (Dispute.objects.filter(Q(contract__homeowner=user) | Q(contract__contractor=user), status__in=Dispute.OPEN)
                 .select_related("contract__job").order_by("created_at"))
-    blockers = [Blocker(f"A dispute on “{d.contract.job.title}” is still open ({d.get_status_display().lower()}).",
-                        reverse("disputes:detail", args=[d.pk]), "Open the dispute") for d in disputes]
-    for fee in FeeRefund.objects.filter(homeowner=user, status__in=(FeeRefund.Status.PENDING, FeeRefund.Status.FAILED)):
-        blockers.append(Blocker(
-            f"A refund of {format_cents(fee.amount_cents, fee.currency)} in platform fees is still being processed.",
-            reverse("disputes:detail", args=[fee.dispute_id]), "Open the dispute"))
-    return blockers
+    # A pending refund of the platform fee is a payments.Refund: payments.privacy answers for it.
+    return [Blocker(f"A dispute on “{d.contract.job.title}” is still open ({d.get_status_display().lower()}).",
+                    reverse("disputes:detail", args=[d.pk]), "Open the dispute") for d in disputes]
 
 
 def erase(user) -> None:
