@@ -87,6 +87,8 @@ _EVENTS = [
           optional=("when", "tokens_revoked", "old_email", "new_email", "minutes", "token_name", "device",
                     "ip_address", "reset_url"),
           essential=True, group="Account and security"),
+    Event("account.data_export_ready", "Your data is ready", "The copy of your data you asked for can be downloaded.",
+          ANYONE, fields=("expires_on",), essential=True, group="Account and security"),
     # --- Jobs and bids ---------------------------------------------------------------------
     # Sealed bidding: the homeowner learns that a bid arrived and how many there are,
     # never the amount or the bidder while the job is open.
