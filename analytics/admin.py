@@ -42,6 +42,8 @@ class MarketplaceInsightsAdmin(ReadOnly):
         view = self.admin_site.admin_view
         return [
             path("", view(self.dashboard_view), name="analytics_dashboard"),
+            # The admin index links each model to its changelist: this page is that list.
+            path("", view(self.dashboard_view), name="analytics_marketplaceinsights_changelist"),
             path("csv/<slug:table>/", view(self.csv_view), name="analytics_csv"),
             path("refresh/", view(require_POST(self.refresh_view)), name="analytics_refresh"),
         ]
