@@ -52,7 +52,10 @@ def test_only_staff(client, homeowner, contractor, who, status):
 def test_page_shows_the_figures_with_a_fixed_number_of_queries(client, staff_user, market,
                                                               django_assert_max_num_queries):
     client.force_login(staff_user)
-    with django_assert_max_num_queries(14):
+    # PostgreSQL reads the views (10 queries today); SQLite's fallback recomputes from the
+    # tables with a fixed number of queries per table.
+    limit = 12 if selectors.on_postgres() else 40
+    with django_assert_max_num_queries(limit):
         body = client.get(URL, _range(market)).content.decode()
     for text in ("$1,400.00", "$800.00", "$40.00", "$600.00",  # GMV, released, net fees, refunds
                  "1 split", "1 refunded", "Funnel of jobs posted", "Dispute rate by trade", "100.0% (2 of 2)"):
@@ -63,7 +66,7 @@ def test_page_shows_the_figures_with_a_fixed_number_of_queries(client, staff_use
         contract_for(contractor=ContractorFactory(), milestones=[("All", 10_000)], zip_code="10001", city="New York",
                      state="NY")
     services.views_refresh()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(limit):
         assert client.get(URL, _range(market)).status_code == 200
 
 
