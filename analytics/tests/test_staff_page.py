@@ -182,3 +182,15 @@ def test_concurrent_refresh_never_blocks_readers(homeowner, settings):
             cursor.execute("RESET lock_timeout")
     assert errors == []
     assert seen and all(row == expected for row in seen)
+
+
+def test_refresh_command(capsys):
+    from django.core.management import call_command
+
+    call_command("refresh_analytics")
+    out = capsys.readouterr().out
+    if selectors.on_postgres():
+        assert "analytics_prices:" in out and "concurrently" in out
+        assert RefreshLog.objects.filter(trigger="command").count() == 3
+    else:
+        assert "Nothing to refresh" in out
