@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.tests.factories import ContractorFactory, StaffFactory
 from bids.models import Bid
 from bids.tests.factories import BidFactory
-from contracts import flow
+from contracts import services as flow
 from contracts.models import Contract
 from contracts.tests.factories import contract_for
 from disputes import services as disputes

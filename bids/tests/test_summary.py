@@ -15,6 +15,7 @@ from bids import services
 from bids.models import Bid
 from bids.selectors import winning_bid_band
 from bids.tests.scenario import assert_absent
+from contracts import services as contract_services
 from jobs.services import job_close_bidding
 from jobs.tests.factories import JobFactory
 from notifications.models import Notification, NotificationDelivery
@@ -37,7 +38,7 @@ def _awarded_job(homeowner, amounts, *, winner_index, withdrawn=()):
     for index in withdrawn:
         services.bid_withdraw(actor=bids[index].contractor, bid=bids[index])
     job_close_bidding(actor=homeowner, job=job)
-    services.bid_accept(actor=homeowner, bid=bids[winner_index])
+    contract_services.bid_accept(actor=homeowner, bid=bids[winner_index])
     job.refresh_from_db()
     for bid in bids:
         bid.refresh_from_db()
