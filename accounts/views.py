@@ -48,9 +48,11 @@ def onboarding(request):
 
 @login_required
 def settings_profile(request):
-    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name,
+                                                      "time_zone": request.user.time_zone or "UTC"})
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"], request=request)
+        services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"],
+                                     time_zone=form.cleaned_data["time_zone"], request=request)
         messages.success(request, "Profile saved.")
         return redirect("accounts:settings_profile")
     return render(request, "accounts/settings_profile.html", {"form": form, "section": "profile"})

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from core.money import format_cents
 from jobs.web import errors_to_form, run_action
+from messaging.selectors import citations_for
 
 from . import selectors, services
 from .forms import DisputeOpenForm, MessageForm, OfferForm
@@ -64,6 +65,8 @@ def _detail_context(request, dispute, **forms):
         "message_form": forms.get("message_form") or MessageForm(),
         "offer_form": forms.get("offer_form") or OfferForm(),
         "can_act": role is not None and dispute.is_open,
+        # Messages of the contract's thread a party put forward (messaging sits above disputes).
+        "cited_messages": citations_for(user, dispute),
     }
 
 
