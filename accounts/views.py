@@ -18,7 +18,11 @@ from .forms import AccountEraseForm, ApiTokenForm, ContractorOnboardingForm, Hom
 def dashboard(request):
     if not request.user.profile_complete:
         return redirect("accounts:onboarding")
-    return render(request, "accounts/dashboard.html")
+    # An entry point may read any app: the to-do list is assembled by the top-layer dashboard app.
+    from dashboard.selectors import recent_activity, todos_for
+
+    return render(request, "accounts/dashboard.html", {"todos": todos_for(request.user),
+                                                       "activity": recent_activity(request.user)})
 
 
 @login_required

@@ -136,3 +136,15 @@ def test_htmx_post_returns_the_thread_without_reload(world, client):
     assert b"Via htmx" in response.content and b"<html" not in response.content
     invalid = client.post(reverse("messaging:post", args=[world["contract"].pk]), {"body": ""}, HTTP_HX_REQUEST="true")
     assert b"Write a message or attach a file." in invalid.content
+
+
+def test_thread_query_count_does_not_grow_with_messages(world, client, django_assert_max_num_queries):
+    contract, homeowner, contractor = world["contract"], world["people"]["homeowner"], world["people"]["contractor"]
+    client.force_login(homeowner)
+    url = reverse("messaging:thread", args=[contract.pk])
+    for n in range(12):
+        services.message_post(actor=contractor if n % 2 else homeowner, contract_id=contract.pk, body=f"m{n}",
+                              files=[png_upload()] if n % 3 == 0 else [])
+    with django_assert_max_num_queries(14):
+        page = client.get(url, HTTP_HX_REQUEST="true")
+    assert page.content.decode().count('class="msg') >= 13
