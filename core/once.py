@@ -9,7 +9,7 @@ If the first submission fails (invalid input, a 409), its transaction rolls back
 row, so the person can correct the form and send it again with the same token.
 
 The database is what makes this hold under real concurrency; the button that disables itself
-on submit (static/js/once.js) is only a courtesy.
+on submit (static/js/forms.js) is only a courtesy.
 """
 
 import re

@@ -12,3 +12,11 @@
     window.setTimeout(function () { form.dataset.sending = ""; }, 8000);
   });
 })();
+
+// "Print or save as PDF" buttons (receipts, the printable contract): the browser's print
+// dialog, styled by the print rules in workspace.css.
+document.addEventListener("click", function (event) {
+  "use strict";
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) { window.print(); }
+});
