@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from jobs.web import run_action
 
-from . import flow, selectors
+from . import change_order_views, flow, selectors
 from .models import Milestone
 
 
@@ -31,6 +31,7 @@ def detail(request, pk):
         "in_escrow_total": sum(m.amount_cents for m in milestones if m.status in Milestone.IN_ESCROW),
     }
     context.update(_extension_templates())
+    context.update(change_order_views.contract_page_context(request.user, contract))
     return render(request, "contracts/detail.html", context)
 
 
