@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bids.models import Bid
-from contracts.models import Contract, Milestone
+from contracts.models import ChangeOrder, Contract, Milestone
 from core.money import format_cents
 from disputes.models import Dispute
 from jobs.models import Job, Question
@@ -140,7 +140,11 @@ def _both(user, now) -> list[Todo]:
 
 
 def _change_orders(user) -> list[Todo]:
-    return []
+    pending = (ChangeOrder.objects.filter(_party(user), status=ChangeOrder.Status.PENDING).exclude(proposed_by=user)
+               .select_related("contract__job", "proposed_by"))
+    return [Todo(f"{order.proposed_by.display_name} proposed a change to “{order.contract.job.title}”: accept or decline",
+                 reverse("contracts:change_order", args=[order.contract_id, order.pk]), "Review the change",
+                 urgent=True) for order in pending]
 
 
 def recent_activity(user, limit=8):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("jobs.api")),
     path("", include("bids.api")),
     path("", include("contracts.api")),
+    path("", include("contracts.api_change_orders")),
     path("", include("payments.api")),
     path("", include("disputes.api")),
     path("", include("reviews.api")),

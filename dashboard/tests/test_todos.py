@@ -79,3 +79,14 @@ def test_dashboard_page_query_count_is_fixed(client, homeowner, contractor, djan
     with django_assert_max_num_queries(13):
         page = client.get(reverse("accounts:dashboard"))
     assert "Finish your payout setup" in page.content.decode()
+
+
+def test_a_proposed_change_waits_on_the_other_party(homeowner, contractor):
+    from contracts.change_orders import Change, change_order_propose
+
+    contract = contract_for(homeowner=homeowner, contractor=contractor, title="Porch", milestones=[("All", 10_000)])
+    change_order_propose(actor=contractor, contract_id=contract.pk, reason="Paint too",
+                         changes=[Change("add", title="Paint", amount_cents=5_000)])
+    first = todos_for(homeowner)[0]
+    assert first.urgent and "proposed a change to “Porch”" in first.text
+    assert all("proposed a change" not in t for t in texts(contractor))
