@@ -125,3 +125,17 @@ def test_propose_through_the_form(homeowner, contractor, client):
     assert sorted((i.kind, i.amount_cents) for i in order.items.all()) == [("add", 12_000), ("update", 45_000)]
     bad = client.post(url, {**data, "form_token": "propose-token-000000002", "new_amount_1": ""})
     assert bad.status_code == 200 and "needs both a title and an amount" in bad.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_printable_contract(role, world, client):
+    user = world["people"][role]
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("contracts:print", args=[world["contract"].pk]))
+    expected = {"anonymous": 302, "homeowner": 200, "contractor": 200, "staff": 200}.get(role, 404)
+    assert response.status_code == expected
+    _no_leak(response.content)
+    if expected == 200:
+        body = response.content.decode()
+        assert "Print or save as PDF" in body and "Frame" in body and "$840.00" in body  # 800 + 40 fees
