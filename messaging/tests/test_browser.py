@@ -7,6 +7,7 @@ each step. Homeowner at 1280 px, contractor at 375 px; screenshots in test-artif
 import re
 
 import pytest
+from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
 from bids.models import Bid
@@ -38,10 +39,12 @@ def todos(page) -> str:
 def test_award_messages_change_orders_fund_release(page, browser, live_server, shot, settings, tmp_path):
     settings.PAYMENT_GATEWAY = "simulated"
     trade = category("carpentry")
-    homeowner = HomeownerFactory(full_name="Maria Lopez")
-    contractor = ContractorFactory(full_name="Sam Builder", profile__business_name="Hill Country Decks")
+    homeowner = HomeownerFactory(full_name="Maria Lopez", time_zone="America/Chicago")
+    contractor = ContractorFactory(full_name="Sam Builder", profile__business_name="Hill Country Decks",
+                                   time_zone="America/Chicago")
     loser = ContractorFactory(profile__business_name="Lakeside Carpentry")
-    job = JobFactory(homeowner=homeowner, title="Rebuild the back deck", category=trade, status=Job.Status.REVIEWING)
+    job = JobFactory(homeowner=homeowner, title="Rebuild the back deck", category=trade, status=Job.Status.REVIEWING,
+                     bidding_closed_at=timezone.now())
     BidFactory(job=job, contractor=contractor, amount_cents=100_000, status=Bid.Status.ACTIVE,
                milestones=[("Frame and joists", 40_000), ("Decking and rails", 60_000)])
     BidFactory(job=job, contractor=loser, amount_cents=120_000, status=Bid.Status.ACTIVE,
@@ -70,7 +73,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
 
     # --- Messages back and forth, with an attachment, without a reload ----------------------
     page.goto(url)
-    page.get_by_label("Message").fill("Can you start Monday at 8? Gate code is 4411. Photo of the old deck attached.")
+    page.get_by_label("Your message").fill("Can you start Monday at 8? Gate code is 4411. Photo of the old deck attached.")
     photo = tmp_path / "old-deck.png"
     photo.write_bytes(png_bytes())
     page.get_by_label("Attach photos or PDFs").set_input_files(str(photo))
@@ -78,7 +81,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     page.get_by_role("button", name="Send message").click()
     page.locator(".msg-mine").get_by_text("Gate code is 4411").wait_for()
     assert page.evaluate("window.__noReload") is True  # htmx swapped the thread in place
-    assert page.get_by_label("Message").input_value() == ""  # a fresh form for the next message
+    assert page.get_by_label("Your message").input_value() == ""  # a fresh form for the next message
     shot(page, "1-message-sent-1280")
 
     assert "1 unread message about “Rebuild the back deck”" in todos(phone)
@@ -87,7 +90,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     link = phone.get_by_role("link", name="old-deck.png")
     response = phone.request.get(link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "image/png"
-    phone.get_by_label("Message").fill("Monday 8am works. I'll bring the lumber list.")
+    phone.get_by_label("Your message").fill("Monday 8am works. I'll bring the lumber list.")
     phone.get_by_role("button", name="Send message").click()
     phone.locator(".msg-mine").get_by_text("Monday 8am works").wait_for()
     shot(phone, "2-reply-375")
@@ -119,7 +122,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     # --- A second change, declined ------------------------------------------------------------
     phone.goto(url)
     phone.get_by_role("link", name="Propose a change").click()
-    phone.get_by_label("Milestone 2 amount ($)").fill("700")
+    phone.get_by_label("Milestone 2 amount ($)", exact=True).fill("700")
     phone.get_by_label("Why this change?").fill("Composite boards went up in price.")
     phone.get_by_role("button", name="Send the proposal").click()
     phone.get_by_text("Change proposed.").wait_for()
