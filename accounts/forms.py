@@ -52,7 +52,7 @@ class SignupExtraForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=150, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
     time_zone = forms.ChoiceField(
-        choices=timezones.CHOICES, label="Time zone",
+        choices=timezones.CHOICES, label="Time zone", required=False,
         help_text="Dates and times on the site and in our emails are shown in this zone. Your ZIP code set it first.",
     )
 

@@ -56,7 +56,7 @@ def settings_profile(request):
                                                       "time_zone": request.user.time_zone or "UTC"})
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"],
-                                     time_zone=form.cleaned_data["time_zone"], request=request)
+                                     time_zone=form.cleaned_data["time_zone"] or None, request=request)
         messages.success(request, "Profile saved.")
         return redirect("accounts:settings_profile")
     return render(request, "accounts/settings_profile.html", {"form": form, "section": "profile"})
