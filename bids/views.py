@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
+from contracts import selectors as contract_selectors
+from contracts import services as contract_services
 from core import once
 from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
@@ -110,7 +112,7 @@ def mine(request):
     if not request.user.is_contractor:
         raise Http404
     status = request.GET.get("status") or ""
-    bids = selectors.bids_of_contractor(request.user)
+    bids = contract_selectors.with_live_contracts(selectors.bids_of_contractor(request.user))
     if status in Bid.Status.values:
         bids = bids.filter(status=status)
     page = Paginator(bids, 20).get_page(request.GET.get("page"))
@@ -139,7 +141,7 @@ def accept(request, pk):
     if request.method == "POST":
         try:
             with once.submit_once(request, scope="bids.accept") as claim:
-                contract = services.bid_accept(actor=request.user, bid=bid, request=request)
+                contract = contract_services.bid_accept(actor=request.user, bid=bid, request=request)
                 claim.done(reverse("contracts:detail", args=[contract.pk]))
         except once.AlreadySubmitted as repeat:
             return redirect(repeat.result_url)

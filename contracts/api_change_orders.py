@@ -4,7 +4,7 @@ contract page. Parties propose and answer; staff read; everyone else gets 404.""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 
 from core import once
 
-from . import change_orders as service
 from . import selectors
 from .models import ChangeOrder, ChangeOrderItem, ContractVersion
+from .services import change_orders as service
 
 ERROR = inline_serializer("ChangeOrderError", {"error": inline_serializer("ChangeOrderErrorBody", {
     "code": serializers.CharField(), "message": serializers.CharField(),
@@ -22,7 +22,17 @@ ERROR = inline_serializer("ChangeOrderError", {"error": inline_serializer("Chang
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
+@extend_schema_field({"type": "string", "enum": ChangeOrderItem.Kind.values, "description": "add, remove or update"},
+                    component_name="ChangeOrderItemKind")
+class ChangeKindField(serializers.ChoiceField):
+    """Its own enum component: other apps' `kind` enums would otherwise collide in the schema."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ChangeOrderItem.Kind.choices, **kwargs)
+
+
 class ChangeOrderItemSerializer(serializers.ModelSerializer):
+    kind = ChangeKindField(read_only=True)
     milestone = serializers.UUIDField(source="milestone_id", read_only=True, allow_null=True)
 
     class Meta:
@@ -52,7 +62,7 @@ class ContractVersionSerializer(serializers.ModelSerializer):
 
 
 class ChangeInSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ChangeOrderItem.Kind.choices)
+    kind = ChangeKindField()
     milestone = serializers.UUIDField(required=False, allow_null=True)
     title = serializers.CharField(required=False, allow_blank=True, max_length=120)
     amount_cents = serializers.IntegerField(required=False, allow_null=True)

@@ -6,7 +6,7 @@ from django import forms
 
 from core.forms import MoneyField
 
-from .change_orders import Change
+from .services.change_orders import Change
 
 NEW_ROWS = 2
 

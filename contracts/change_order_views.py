@@ -12,10 +12,10 @@ from core import once
 from core.exceptions import ApplicationError
 from jobs.web import errors_to_form, run_action
 
-from . import change_orders as service
 from . import selectors
 from .change_order_forms import ChangeOrderForm
 from .models import ChangeOrder, ChangeOrderItem
+from .services import change_orders as service
 
 
 def _editable(contract):

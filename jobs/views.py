@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
+from contracts import services as contract_services
 from core import once
 from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
@@ -222,7 +223,7 @@ def cancel(request, pk):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.job_cancel(actor=request.user, job=job, reason=form.cleaned_data["reason"], request=request)
+            contract_services.job_cancel(actor=request.user, job=job, reason=form.cleaned_data["reason"], request=request)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("jobs:detail", pk=pk)

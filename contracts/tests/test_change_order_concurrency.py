@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
-from contracts import flow
-from contracts.change_orders import Change, change_order_accept, change_order_propose
+from contracts import services as lifecycle
 from contracts.models import Milestone
+from contracts.services.change_orders import Change, change_order_accept, change_order_propose
 from contracts.tests.factories import contract_for
 from core.exceptions import ApplicationError
 from payments.models import Payment
@@ -36,7 +36,7 @@ def test_change_order_racing_a_funding(homeowner, contractor, settings, round_):
             connection.close()
 
     threads = [
-        threading.Thread(target=run, args=("fund", lambda: flow.milestone_fund(actor=homeowner,
+        threading.Thread(target=run, args=("fund", lambda: lifecycle.milestone_fund(actor=homeowner,
                                                                               milestone_id=milestone.pk))),
         threading.Thread(target=run, args=("accept", lambda: change_order_accept(actor=homeowner,
                                                                                 change_order_id=order.pk))),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import ContractorFactory
 from bids.models import Bid
 from bids.tests.factories import BidFactory
-from contracts.change_orders import Change, change_order_propose
+from contracts.services.change_orders import Change, change_order_propose
 from contracts.tests.factories import contract_for
 
 pytestmark = pytest.mark.django_db

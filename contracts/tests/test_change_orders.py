@@ -7,15 +7,15 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditLog
-from contracts import flow
-from contracts.change_orders import (
+from contracts import services as lifecycle
+from contracts.models import ChangeOrder, Contract, ContractVersion
+from contracts.services.change_orders import (
     Change,
     change_order_accept,
     change_order_decline,
     change_order_propose,
     change_order_withdraw,
 )
-from contracts.models import ChangeOrder, Contract, ContractVersion
 from contracts.tests.factories import contract_for
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from notifications.models import Notification
@@ -85,7 +85,7 @@ def test_declined_and_withdrawn_change_nothing(contract, homeowner, contractor):
 
 
 def test_funded_money_never_changes(contract, homeowner, contractor):
-    flow.milestone_fund(actor=homeowner, milestone_id=ms(contract, 1).pk)
+    lifecycle.milestone_fund(actor=homeowner, milestone_id=ms(contract, 1).pk)
     assert ms(contract, 1).status == "funded"
     for change in (Change("update", ms(contract, 1).pk, "Demolition", 10_000), Change("remove", ms(contract, 1).pk)):
         with pytest.raises(ValidationFailed, match="funded"):
@@ -95,7 +95,7 @@ def test_funded_money_never_changes(contract, homeowner, contractor):
 def test_a_funding_after_the_proposal_makes_the_acceptance_refuse(contract, homeowner, contractor):
     order = change_order_propose(actor=contractor, contract_id=contract.pk, reason="More",
                                  changes=[Change("update", ms(contract, 1).pk, "Demolition", 40_000)])
-    flow.milestone_fund(actor=homeowner, milestone_id=ms(contract, 1).pk)
+    lifecycle.milestone_fund(actor=homeowner, milestone_id=ms(contract, 1).pk)
     with pytest.raises(InvalidState, match="can no longer apply"):
         change_order_accept(actor=homeowner, change_order_id=order.pk)
     assert Payment.objects.get().amount_cents == 30_000 and ms(contract, 1).amount_cents == 30_000
@@ -131,9 +131,9 @@ def test_removing_the_last_open_milestone_completes_the_contract(homeowner, cont
 
     contract = contract_for(homeowner=homeowner, contractor=contractor, milestones=[("A", 10_000), ("B", 20_000)])
     onboard(contractor)
-    flow.milestone_fund(actor=homeowner, milestone_id=ms(contract, 1).pk)
+    lifecycle.milestone_fund(actor=homeowner, milestone_id=ms(contract, 1).pk)
     submit(ms(contract, 1), contractor)
-    flow.milestone_approve(actor=homeowner, milestone_id=ms(contract, 1).pk)
+    lifecycle.milestone_approve(actor=homeowner, milestone_id=ms(contract, 1).pk)
     order = change_order_propose(actor=homeowner, contract_id=contract.pk, reason="Done early",
                                  changes=[Change("remove", ms(contract, 2).pk)])
     change_order_accept(actor=contractor, change_order_id=order.pk)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bids.models import Bid
 from bids.tests.factories import BidFactory
-from contracts import flow
+from contracts import services as lifecycle
 from contracts.tests.factories import contract_for
 from dashboard.selectors import todos_for
 from disputes.tests.helpers import fund, open_on, submit
@@ -36,7 +36,7 @@ def test_homeowner_and_contractor_todos_follow_the_contract(homeowner, contracto
     submit(first, contractor)
     [review] = todos_for(homeowner)
     assert review.text == "Review the work on “Frame” (Deck)" and review.due == first.auto_approve_at
-    flow.milestone_request_changes(actor=homeowner, milestone_id=first.pk, note="Two joists are not level.")
+    lifecycle.milestone_request_changes(actor=homeowner, milestone_id=first.pk, note="Two joists are not level.")
     [changes] = todos_for(contractor)
     assert changes.urgent and changes.note == "Two joists are not level."
     message_post(actor=contractor, contract_id=contract.pk, body="Fixed, have a look")
@@ -82,7 +82,7 @@ def test_dashboard_page_query_count_is_fixed(client, homeowner, contractor, djan
 
 
 def test_a_proposed_change_waits_on_the_other_party(homeowner, contractor):
-    from contracts.change_orders import Change, change_order_propose
+    from contracts.services.change_orders import Change, change_order_propose
 
     contract = contract_for(homeowner=homeowner, contractor=contractor, title="Porch", milestones=[("All", 10_000)])
     change_order_propose(actor=contractor, contract_id=contract.pk, reason="Paint too",

@@ -6,11 +6,11 @@ Funded money never changes here: a milestone that is funded, or has a payment in
 (an open checkout carries the old amount), cannot be re-priced or removed; that is what
 refunds and disputes are for.
 
-Concurrency: `change_order_accept` locks every milestone of the contract (by position),
-then the contract, the order every money service uses (milestone, then contract). A
-funding racing an acceptance therefore runs strictly before or after it: before, the
-acceptance finds the milestone funded (or its payment open) and refuses with 409; after,
-the funding charges the new amount and fee.
+Concurrency: `change_order_accept` locks the job and the contract, then every milestone of
+the contract (by position), the order of core.locks that funding follows too (job, contract,
+milestone). A funding racing an acceptance therefore runs strictly before or after it:
+before, the acceptance finds the milestone funded (or its payment open) and refuses with
+409; after, the funding charges the new amount and fee.
 """
 
 from dataclasses import dataclass
@@ -28,8 +28,9 @@ from core.money import MAX_AMOUNT_CENTS, fee_cents, format_cents
 from notifications import notify
 from payments.models import Payment
 
-from .flow import contract_complete_if_done
-from .models import ChangeOrder, ChangeOrderItem, Contract, ContractVersion, Milestone
+from ..models import ChangeOrder, ChangeOrderItem, Contract, ContractVersion, Milestone
+from .common import lock_contract
+from .completion import contract_complete_if_done
 
 MAX_MILESTONES = 10
 OPEN_CONTRACT = {Contract.Status.AWAITING_FUNDING, Contract.Status.ACTIVE}
@@ -125,8 +126,7 @@ def change_order_propose(*, actor, contract_id, changes: list[Change], reason: s
     if len(reason) > 2000:
         raise ValidationFailed("At most 2000 characters.", fields={"reason": ["Too long."]})
     with transaction.atomic():
-        contract = Contract.objects.select_for_update().select_related("job", "homeowner", "contractor", "bid").get(
-            pk=contract_id)
+        contract = lock_contract(contract_id)
         _party(contract, actor)
         if contract.status not in OPEN_CONTRACT:
             raise InvalidState(f"This contract is {contract.get_status_display().lower()}; it can no longer change.")
@@ -163,11 +163,10 @@ def change_order_propose(*, actor, contract_id, changes: list[Change], reason: s
 def change_order_accept(*, actor, change_order_id, request=None) -> ContractVersion:
     with transaction.atomic():
         contract_id = ChangeOrder.objects.values_list("contract_id", flat=True).get(pk=change_order_id)
-        # Lock order: milestones, then the contract, then the change order (see the docstring).
+        # core.locks: job, contract, then the milestones (by position), then the change order.
+        contract = lock_contract(contract_id)
         milestones = {m.pk: m for m in Milestone.objects.select_for_update().filter(contract_id=contract_id)
                       .order_by("position")}
-        contract = Contract.objects.select_for_update().select_related("job", "homeowner", "contractor", "bid").get(
-            pk=contract_id)
         order = ChangeOrder.objects.select_for_update().get(pk=change_order_id)
         _answerer(order, contract, actor)
         check_transition(ChangeOrder.TRANSITIONS, order.status, ChangeOrder.Status.ACCEPTED, label="change order")

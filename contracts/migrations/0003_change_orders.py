@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0001_initial'),
+        ('contracts', '0002_submission_evidencefile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
