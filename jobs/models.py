@@ -86,8 +86,14 @@ class Job(BaseModel):
             models.Index(fields=["status", "budget_max_cents"], name="job_status_budget_idx"),
             models.Index(fields=["status", "category"], name="job_status_category_idx"),
             models.Index(fields=["homeowner", "status"], name="job_homeowner_status_idx"),
-            # Bounding-box prefilter of the distance filter, on open jobs only.
-            models.Index(fields=["latitude", "longitude"], name="job_open_geo_idx", condition=Q(status="open")),
+            # Bounding-box prefilter of the distance filter, on open jobs only. It also carries
+            # every column the board filters and sorts on within the box, so the page's ids come
+            # from an index-only scan (core.pagination.CappedPaginator); checked with EXPLAIN
+            # ANALYZE on 100,000 jobs (README, Performance).
+            models.Index(
+                fields=["latitude", "longitude"], name="job_open_geo_cover_idx", condition=Q(status="open"),
+                include=["id", "published_at", "created_at", "category", "budget_min_cents", "budget_max_cents"],
+            ),
             GinIndex(fields=["search_vector"], name="job_search_gin_idx"),
         ]
         constraints = [

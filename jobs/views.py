@@ -10,17 +10,24 @@ from django.views.decorators.http import require_POST
 
 from contracts import services as contract_services
 from core import once
+from core.cache import anonymous_page_cache
 from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
+from core.pagination import CappedPaginator
 
 from . import selectors, services
 from .forms import RADIUS_CHOICES, AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
 from .models import Category, Job
+from .signals import PAGE_CACHE
 from .web import errors_to_form, run_action
 
 PAGE_SIZE = 20
+# Anonymous board and job pages are the same for every signed-out visitor: cached for a
+# short while, and invalidated whenever a job, its photos or its Q&A change (jobs.signals).
+PAGE_CACHE_SECONDS = 30
 
 
+@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
 def board(request):
     user = request.user
     form = BoardForm(request.GET or None)
@@ -46,7 +53,8 @@ def board(request):
             filters.favour_trades = near_me["trade_ids"]
             filters.sort = "newest"
     jobs = selectors.board(filters, user=user)
-    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = selectors.nearest_first_ids(jobs, filters)
+    page = CappedPaginator(jobs, PAGE_SIZE, ids=ids).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -63,6 +71,7 @@ def board(request):
     return render(request, "jobs/board.html", context)
 
 
+@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
 def detail(request, pk):
     from bids.selectors import bid_of_contractor_on, bid_summary_for
     from bids.services import can_bid

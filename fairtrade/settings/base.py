@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.SentryUserMiddleware",
     "core.middleware.UserTimezoneMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     # Axes last, as its docs require, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -97,6 +98,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,  # seconds: the busy timeout
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's server-side pool: connections are reused across requests without
@@ -107,17 +113,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
         "timeout": 10,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several people at once (make run, demos): WAL lets reads
+    # go on during a write, BEGIN IMMEDIATE takes the write lock at the start of a
+    # transaction (a deferred one that later upgrades can fail at once with "database is
+    # locked"), and the busy timeout makes a second writer wait instead of erroring.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+from redis.backoff import NoBackoff  # noqa: E402
+from redis.retry import Retry  # noqa: E402
+
 if REDIS_URL:
+    # Fails open (core.cache): with Redis unreachable, pages and API reads keep answering
+    # without caching or rate limiting. Short socket timeouts bound what an outage costs.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ftw",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 0)},
         }
     }
 else:
