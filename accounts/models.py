@@ -50,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # IANA name; set from the ZIP code at onboarding, changeable in settings. Empty = UTC.
+    time_zone = models.CharField(max_length=64, blank=True)
 
     objects = UserManager()
 

@@ -18,7 +18,11 @@ from .forms import AccountEraseForm, ApiTokenForm, ContractorOnboardingForm, Hom
 def dashboard(request):
     if not request.user.profile_complete:
         return redirect("accounts:onboarding")
-    return render(request, "accounts/dashboard.html")
+    # An entry point may read any app: the to-do list is assembled by the top-layer dashboard app.
+    from dashboard.selectors import recent_activity, todos_for
+
+    return render(request, "accounts/dashboard.html", {"todos": todos_for(request.user),
+                                                       "activity": recent_activity(request.user)})
 
 
 @login_required
@@ -48,9 +52,11 @@ def onboarding(request):
 
 @login_required
 def settings_profile(request):
-    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name,
+                                                      "time_zone": request.user.time_zone or "UTC"})
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"], request=request)
+        services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"],
+                                     time_zone=form.cleaned_data["time_zone"] or None, request=request)
         messages.success(request, "Profile saved.")
         return redirect("accounts:settings_profile")
     return render(request, "accounts/settings_profile.html", {"form": form, "section": "profile"})

@@ -13,16 +13,18 @@ account itself is pseudonymised last.
 
 from accounts import personal_data
 from accounts import privacy as accounts
+from analytics import privacy as analytics
 from audit import privacy as audit
 from bids import privacy as bids
 from contracts import privacy as contracts
 from disputes import privacy as disputes
 from jobs import privacy as jobs
+from messaging import privacy as messaging
 from notifications import privacy as notifications
 from payments import privacy as payments
 from reviews import privacy as reviews
 
-CONTRIBUTORS = (accounts, jobs, bids, contracts, payments, disputes, reviews, notifications, audit)
+CONTRIBUTORS = (accounts, jobs, bids, contracts, payments, disputes, reviews, messaging, notifications, analytics, audit)
 
 
 def erasure_blockers(user):

@@ -1,15 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
 from contracts import services as contract_services
+from core import once
 from core.budget import DecodeBudget
 from core.cache import anonymous_page_cache
+from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.pagination import CappedPaginator
 
@@ -164,9 +167,13 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         publish = request.POST.get("action") != "draft"
         try:
-            with transaction.atomic():  # the job and its photos, or nothing
+            # The job and its photos, or nothing; and one job however often the form is sent.
+            with once.submit_once(request, scope="jobs.create") as claim:
                 job = services.job_create(actor=user, publish=publish, request=request, **form.job_fields())
                 _save_photos(user, job, form.cleaned_data["photos"], request)
+                claim.done(reverse("jobs:detail", args=[job.pk]))
+        except once.AlreadySubmitted as repeat:
+            return redirect(repeat.result_url or "jobs:mine")
         except ApplicationError as exc:
             errors_to_form(form, exc, aliases={"image": "photos"})
         else:
@@ -216,9 +223,24 @@ def publish(request, pk):
 
 
 @login_required
-@require_POST
 def close_bidding(request, pk):
     job = selectors.job_owned_by(request.user, pk)
+    if request.method != "POST":
+        count = job.bids.filter(status="active").count()
+        return confirm_page(request, Confirm(
+            title="Close bidding now?", button="Close bidding and open the bids",
+            action_url=reverse("jobs:close_bidding", args=[job.pk]), back_url=reverse("jobs:detail", args=[job.pk]),
+            back_label=job.title, cancel_label="Keep bidding open",
+            facts=[("Job", job.title), ("Bids received", str(count)),
+                   ("Planned close", date_format(localtime(job.bidding_deadline), "M j, Y, g:i A T"))],
+            consequences=[
+                f"The {count} sealed bid{'s' if count != 1 else ''} open for you to compare side by side.",
+                "No more bids can arrive, and bidders can no longer revise or withdraw.",
+                "Every bidder is told that bidding closed and that you are deciding.",
+                "Nothing is charged: you pay only when you fund a milestone after hiring.",
+            ],
+            irreversible="Bidding cannot be reopened once the bids are open.",
+        ))
     closed = run_action(
         request, lambda: services.job_close_bidding(actor=request.user, job=job, request=request),
         success="Bidding is closed. Compare the bids side by side below.",

@@ -47,6 +47,8 @@ class Event:
     sms: bool = False  # default for the SMS channel (only with an SMS template)
     sms_template: bool = False
     essential: bool = False  # email always sent, the preference cannot turn it off
+    # In-app at once; email gathered (notifications/batching.py) so a burst is one email.
+    email_batched: bool = False
     group: str = "Activity"
     # Sent by django-allauth with our restyled templates (templates/account/email/);
     # listed here so the catalogue is complete, but notify() refuses them.
@@ -157,6 +159,16 @@ _EVENTS = [
     Event("dispute.resolved", "Dispute resolved", "A dispute was settled or decided; money moves accordingly.",
           ANYONE, fields=("job_title", "milestone_title", "outcome", "contractor_amount_cents", "refund_cents"),
           optional=("reason",), essential=True, group="Disputes"),
+    # --- Messages between the parties of a contract (never SMS: a chat would flood phones) ---
+    Event("message.received", "New message", "The other party of a contract wrote to you (one email per burst).",
+          ANYONE, fields=("job_title", "author_name", "excerpt"), optional=("attachment_count",),
+          email_batched=True, group="Messages"),
+    # --- Change orders -------------------------------------------------------------------
+    Event("change_order.proposed", "Change proposed", "The other party proposed a change to the contract.",
+          ANYONE, fields=("job_title", "proposed_by_name", "summary"), group="Contract changes"),
+    Event("change_order.decided", "Change accepted or declined", "The other party answered your proposed change.",
+          ANYONE, fields=("job_title", "decided_by_name", "decision", "summary"), optional=("version",),
+          group="Contract changes"),
     # --- Reviews --------------------------------------------------------------------------
     Event("review.received", "New review", "A review about you was published.",
           ANYONE, fields=("job_title", "reviewer_name", "rating"), group="Reviews"),

@@ -61,18 +61,24 @@ def notify(event: str, recipients, context: dict | None = None, target=None, *, 
             if key and Notification.objects.filter(recipient=person, event=ev.key, key=key).exists():
                 continue
             rendered = render_event(ev, person, context)
+            channels = channels_for(ev, person)
+            # A batched event's email goes out with the next batch (batching.py): one per burst.
+            batch_email = ev.email_batched and EMAIL in channels
+            if batch_email:
+                channels.remove(EMAIL)
             try:
                 with transaction.atomic():  # savepoint: a racing duplicate only skips this person
                     notification = Notification.objects.create(
                         recipient=person, event=ev.key, title=rendered.title, body=rendered.body,
                         url=context.get("url", ""), target_type=target_type, target_id=target_id, key=key,
+                        email_pending=batch_email,
                     )
             except IntegrityError:
                 if not key:
                     raise
                 continue
             created.append(notification)
-            for channel in channels_for(ev, person):
+            for channel in channels:
                 delivery = NotificationDelivery.objects.create(
                     notification=notification, recipient=person, event=ev.key, channel=channel,
                     to=person.email if channel == EMAIL else person.phone,

@@ -98,7 +98,9 @@ def test_post_bid_compare_award(page, browser, live_server, shot):
     # The homeowner sees only the count, closes bidding, compares and awards.
     page.goto(f"/jobs/{job.pk}/")
     assert "bids received" in page.content() and "1,800" not in page.content()
-    page.get_by_role("button", name="Close bidding and compare").click()
+    page.get_by_role("link", name="Close bidding and compare").click()
+    page.get_by_text("No more bids can arrive").wait_for()
+    page.get_by_role("button", name="Close bidding and open the bids").click()
     page.wait_for_url(f"**/jobs/{job.pk}/compare/")
     assert "$1,800.00" in page.content() and "$2,150.00" in page.content()
     shot(page, "3-compare")

@@ -62,6 +62,14 @@ SAMPLES = {
         "url": "/disputes/7/",
     },
     "review.received": {"job_title": TITLE, "reviewer_name": "Maria", "rating": 5, "url": "/reviews/"},
+    "message.received": {"job_title": TITLE, "author_name": "Hill Country Decks LLC",
+                         "excerpt": "Lumber arrives Tuesday; gate code still 4411?", "attachment_count": 2,
+                         "url": "/contracts/9/#messages"},
+    "change_order.proposed": {"job_title": TITLE, "proposed_by_name": "Hill Country Decks LLC",
+                              "summary": "Add “Stain and seal”: $250.00.", "url": "/contracts/9/changes/1/"},
+    "change_order.decided": {"job_title": TITLE, "decided_by_name": "Maria", "decision": "accepted",
+                             "summary": "Add “Stain and seal”: $250.00.", "version": 2,
+                             "url": "/contracts/9/changes/1/"},
 }
 
 # Strings that prove the money in the context made it into the words, formatted.
@@ -79,4 +87,6 @@ MONEY = {
     "dispute.opened": ["$1,500.00", "May 23, 2026"],
     "dispute.offer_made": ["$3,000.00", "$1,000.00"],
     "dispute.resolved": ["$3,000.00", "$1,000.00"],
+    "change_order.proposed": ["$250.00"],
+    "change_order.decided": ["$250.00"],
 }
