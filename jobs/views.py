@@ -12,7 +12,7 @@ from core.cache import anonymous_page_cache
 from core.exceptions import ApplicationError
 from core.pagination import CappedPaginator
 
-from . import selectors, services
+from . import cards, selectors, services
 from .forms import RADIUS_CHOICES, AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
 from .models import Category, Job
 from .signals import PAGE_CACHE
@@ -52,6 +52,7 @@ def board(request):
     jobs = selectors.board(filters, user=user)
     ids = selectors.nearest_first_ids(jobs, filters)
     page = CappedPaginator(jobs, PAGE_SIZE, ids=ids).get_page(request.GET.get("page"))
+    cards.attach(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
