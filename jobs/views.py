@@ -51,7 +51,7 @@ def board(request):
             filters.favour_trades = near_me["trade_ids"]
             filters.sort = "newest"
     jobs = selectors.board(filters, user=user)
-    ids = selectors.nearest_first_ids(jobs, filters)
+    ids = selectors.nearest_first_ids(jobs, filters) or selectors.trades_first_ids(jobs, filters)
     page = CappedPaginator(jobs, PAGE_SIZE, ids=ids).get_page(request.GET.get("page"))
     cards.attach(page.object_list)
     query = request.GET.copy()
