@@ -71,6 +71,27 @@ def api_token_revoke(*, actor: User, token: ApiToken, request=None) -> ApiToken:
         raise InvalidState("This token belongs to someone else.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
+        token.revoked_reason = ApiToken.RevokedReason.OWNER if token.user_id == actor.pk else ApiToken.RevokedReason.STAFF
+        token.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
         audit.record(actor, "api_token.revoked", token, request)
     return token
+
+
+@transaction.atomic
+def user_password_set(*, user: User, raw_password: str, request=None) -> list[str]:
+    """A new password (changed, set or reset) revokes every API token with it: whoever knew
+    the old password may have made one, and recovering the account must shut them out of
+    the API too, as it does of web sessions. Returns the names of the revoked tokens (the
+    security email lists them; selectors.tokens_revoked_with_password reads them later)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one password change at a time
+    # On the caller's instance: allauth keeps the session alive from its new hash.
+    user.set_password(raw_password)
+    user.save()
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).order_by("created_at"))
+    names = [token.name for token in tokens]
+    if tokens:
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(
+            revoked_at=now, revoked_reason=ApiToken.RevokedReason.PASSWORD, updated_at=now)
+        audit.record(user, "api_token.revoked_with_password", user, request, tokens=names)
+    return names

@@ -100,13 +100,19 @@ def mine(request):
 
 @login_required
 def compare(request, job_id):
+    from analytics.selectors import price_benchmark
+
     job = job_selectors.job_for(request.user, job_id)
     bids = selectors.comparison_for(request.user, job)  # 404 for anyone but owner/staff
     if job.bidding_closed_at is None:
         messages.info(request, "Bids are sealed until bidding closes. Close bidding early from the job page.")
         return redirect("jobs:detail", pk=job.pk)
     amounts = [bid.amount_cents for bid in bids]
-    context = {"job": job, "bids": bids, "lowest": min(amounts) if amounts else None,
+    benchmark = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk)
+    if benchmark.band is not None:
+        for bid in bids:
+            bid.market_position = benchmark.band.position(bid.amount_cents)
+    context = {"job": job, "bids": bids, "lowest": min(amounts) if amounts else None, "benchmark": benchmark,
                "can_award": job.status == Job.Status.REVIEWING and job.homeowner_id == request.user.pk}
     return render(request, "bids/compare.html", context)
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("disputes.api")),
     path("", include("reviews.api")),
     path("", include("notifications.api")),
+    path("", include("analytics.api")),
 ]

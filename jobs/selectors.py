@@ -31,13 +31,15 @@ MAX_RADIUS_MILES = 200
 
 
 def _is_bidder(user):
+    """A live bid: a contractor who withdrew is no longer a bidder, and once the job leaves
+    `open` it closes to them like to anyone who never bid."""
     from bids.models import Bid
 
-    return Exists(Bid.objects.filter(job=OuterRef("pk"), contractor=user))
+    return Exists(Bid.objects.filter(job=OuterRef("pk"), contractor=user).exclude(status=Bid.Status.WITHDRAWN))
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
-    """Open jobs for everyone; any status for the owner, staff, and contractors who bid on it."""
+    """Open jobs for everyone; any status for the owner, staff, and contractors with a live bid on it."""
     jobs = Job.objects.all()
     if user is None or not user.is_authenticated:
         return jobs.filter(status=Job.Status.OPEN)

@@ -80,6 +80,7 @@ def _qa_drafts(request) -> dict:
 
 @anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
 def detail(request, pk):
+    from analytics.selectors import price_benchmark
     from bids.selectors import bid_of_contractor_on, bid_summary_for
     from bids.services import can_bid
     from contracts.selectors import live_contract_of_job
@@ -98,6 +99,7 @@ def detail(request, pk):
     if selectors.can_see_bid_count(user, job):
         context["bid_count"] = job.bids.exclude(status="withdrawn").count()
     if is_owner:
+        context["benchmark"] = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk)
         context["photo_form"] = PhotoForm()
         context["answer_form"] = AnswerForm()
         context["editable"] = selectors.is_editable(job)
@@ -109,6 +111,9 @@ def detail(request, pk):
             context["question_form"] = QuestionForm(initial={"body": context["qa_drafts"].get(str(job.pk), "")})
         if my_bid is not None and job.status in (Job.Status.AWARDED, Job.Status.COMPLETED):
             context["summary"] = bid_summary_for(user, job)
+            band = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk).band
+            if band is not None:
+                context["market"] = {"band": band, "position": band.position(my_bid.amount_cents)}
     if is_owner or context["show_address"] or (user.is_authenticated and user.is_staff):
         context["contract"] = live_contract_of_job(job)
     return render(request, "jobs/detail.html", context)
@@ -171,7 +176,13 @@ def create(request):
             else:
                 messages.success(request, "Draft saved. Publish it when you're ready.")
             return redirect("jobs:detail", pk=job.pk)
-    return render(request, "jobs/form.html", {"form": form, "creating": True})
+    from analytics.selectors import benchmarks_near
+
+    # Fair-price bands for every trade around the homeowner's ZIP, before they set a budget.
+    zip_code = (form.data.get("zip_code") if form.is_bound else initial.get("zip_code")) or ""
+    benchmarks = benchmarks_near(zip_code) if len(zip_code) == 5 and zip_code.isdigit() else []
+    return render(request, "jobs/form.html", {"form": form, "creating": True, "benchmarks": benchmarks,
+                                              "benchmark_zip3": zip_code[:3]})
 
 
 @login_required

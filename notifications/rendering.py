@@ -15,6 +15,8 @@ from django.template import Engine, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.links import absolute_url
+
 from .events import Event
 from .sms import to_gsm
 
@@ -31,14 +33,6 @@ def text_engine() -> Engine:
         autoescape=False,
         builtins=["core.templatetags.money"],
     )
-
-
-def absolute_url(path: str) -> str:
-    if not path:
-        return ""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}/{path.lstrip('/')}"
 
 
 def unsubscribe_token(user_id, event_key: str) -> str:

@@ -36,7 +36,7 @@ import audit
 from core.exceptions import ValidationFailed
 
 from . import events as catalogue
-from .events import CONTRACTOR, EMAIL, HOMEOWNER, SMS
+from .events import BID_RANGE_MIN_COUNT, CONTRACTOR, EMAIL, HOMEOWNER, SMS
 from .models import EmailSuppression, Notification, NotificationDelivery, NotificationPreference, SmsOptOut
 from .rendering import render_event
 
@@ -157,6 +157,8 @@ def _check_sealed(ev, person, context: dict) -> None:
     are still sealed (it is allowed only once the award is public: bid.not_selected)."""
     if person.is_contractor and "bid_count" in context and ev.key != "bid.not_selected":
         raise ValueError(f"{ev.key}: contractors never learn how many bids a job has before the award.")
+    if "lowest_cents" in context and context.get("bid_count", 0) < BID_RANGE_MIN_COUNT:
+        raise ValueError(f"{ev.key}: the range of bids is shown only from {BID_RANGE_MIN_COUNT} bids.")
 
 
 # --- channels and preferences ----------------------------------------------------------

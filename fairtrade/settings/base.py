@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "disputes",
     "reviews",
     "notifications",
+    "analytics",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ TITLE = "Replace the rotten deck boards & railing"
 SAMPLES = {
     "account.security_alert": {"change": "password_changed", "tokens_revoked": "1 (Zapier)",
                                "reset_url": "http://testserver/accounts/password/reset/", "url": "/notifications/"},
+    "account.data_export_ready": {"expires_on": date(2026, 5, 11), "url": "/settings/privacy/exports/abc:def/"},
     "bid.received": {"job_title": TITLE, "bid_count": 3, "url": "/jobs/abc/"},
     "bid.confirmation": {"job_title": TITLE, "amount_cents": 1_234_500, "estimated_days": 6, "url": "/bids/1/"},
     "job.bidding_closed": {"job_title": TITLE, "bid_count": 4, "url": "/jobs/abc/bids/"},
