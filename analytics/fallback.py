@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bids.models import Bid
 from contracts.models import Contract
-from disputes.models import Dispute, FeeRefund
+from disputes.models import Dispute
 from jobs.models import Job
 from payments.models import Payment, Refund, Release
 from reviews.models import Review
@@ -71,8 +71,10 @@ def _events():
     for job_id, ts, amount, fee in Payment.objects.filter(status="succeeded").values_list(job_of, "succeeded_at",
                                                                                           "amount_cents", "fee_cents"):
         events += [at(job_id, ts, "funded", amount), at(job_id, ts, "fees", fee)]
-    for model, metric in ((Release, "released"), (Refund, "refunded"), (FeeRefund, "fee_refunds")):
-        for job_id, ts, amount in model.objects.filter(status="succeeded").values_list(job_of, "succeeded_at", "amount_cents"):
+    refunds = Refund.objects.exclude(kind=Refund.Kind.FEE)
+    fee_refunds = Refund.objects.filter(kind=Refund.Kind.FEE)
+    for rows, metric in ((Release.objects, "released"), (refunds, "refunded"), (fee_refunds, "fee_refunds")):
+        for job_id, ts, amount in rows.filter(status="succeeded").values_list(job_of, "succeeded_at", "amount_cents"):
             events.append(at(job_id, ts, metric, amount))
     for job_id, created, status, outcome, resolved, withdrawn in Dispute.objects.values_list(
             "contract__job_id", "created_at", "status", "outcome", "resolved_at", "withdrawn_at"):

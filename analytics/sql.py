@@ -93,11 +93,11 @@ _EVENTS = f"""
     UNION ALL
     SELECT {DAY.format(col='r.succeeded_at')}, money.category_id, money.zip3, 'refunded', sum(r.amount_cents)
       FROM payments_refund r JOIN money ON money.milestone_id = r.milestone_id
-     WHERE r.status = 'succeeded' GROUP BY 1, 2, 3
+     WHERE r.status = 'succeeded' AND r.kind <> 'fee' GROUP BY 1, 2, 3
     UNION ALL
     SELECT {DAY.format(col='f.succeeded_at')}, money.category_id, money.zip3, 'fee_refunds', sum(f.amount_cents)
-      FROM disputes_feerefund f JOIN money ON money.milestone_id = f.milestone_id
-     WHERE f.status = 'succeeded' GROUP BY 1, 2, 3
+      FROM payments_refund f JOIN money ON money.milestone_id = f.milestone_id
+     WHERE f.status = 'succeeded' AND f.kind = 'fee' GROUP BY 1, 2, 3
     UNION ALL
     SELECT {DAY.format(col='d.created_at')}, money.category_id, money.zip3, 'disputes_opened', count(*)
       FROM disputes_dispute d JOIN money ON money.milestone_id = d.milestone_id GROUP BY 1, 2, 3

@@ -24,7 +24,7 @@ from contracts import services as flow
 from contracts.models import Contract
 from contracts.tests.factories import contract_for
 from disputes import services as disputes
-from disputes.models import Dispute, FeeRefund
+from disputes.models import Dispute
 from jobs.models import Job
 from jobs.tests.factories import JobFactory
 from payments.models import Payment, Refund, Release
@@ -90,7 +90,6 @@ def build(homeowner, capture) -> Market:
     Payment.objects.all().update(succeeded_at=at(d2, 10))
     Release.objects.all().update(succeeded_at=at(d3, 10))
     Refund.objects.all().update(succeeded_at=at(d3, 11))
-    FeeRefund.objects.all().update(succeeded_at=at(d3, 11))
     Dispute.objects.filter(pk=split.pk).update(created_at=at(d3, 8), responded_at=at(d3, 10), resolved_at=at(d3, 12))
     Dispute.objects.filter(pk=refund.pk).update(created_at=at(d3, 8), resolved_at=at(d3, 12))
     return Market(d1=d1, d2=d2, d3=d3, job_a=job_a, job_b=job_b, job_c=job_c, winner_a=winner_a, winner_b=winner_b,
