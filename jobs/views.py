@@ -16,7 +16,7 @@ from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.pagination import CappedPaginator
 
-from . import selectors, services
+from . import cards, selectors, services
 from .forms import RADIUS_CHOICES, AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
 from .models import Category, Job
 from .signals import PAGE_CACHE
@@ -54,8 +54,9 @@ def board(request):
             filters.favour_trades = near_me["trade_ids"]
             filters.sort = "newest"
     jobs = selectors.board(filters, user=user)
-    ids = selectors.nearest_first_ids(jobs, filters)
+    ids = selectors.nearest_first_ids(jobs, filters) or selectors.trades_first_ids(jobs, filters)
     page = CappedPaginator(jobs, PAGE_SIZE, ids=ids).get_page(request.GET.get("page"))
+    cards.attach(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
