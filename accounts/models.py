@@ -164,6 +164,8 @@ class ApiToken(BaseModel):
     key_hash = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(default=list, blank=True, help_text="accounts.scopes names; see API.md: Scopes.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Refused from this time on; empty: no expiry.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -175,3 +177,9 @@ class ApiToken(BaseModel):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])

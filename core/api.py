@@ -87,3 +87,9 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = "-created_at"
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """The last route under /api/v1/: unknown paths answer the error shape (also under DEBUG,
+    where Django would otherwise render its HTML technical 404)."""
+    return json_error(request, "not_found", "No such endpoint. See /api/docs/ for the list.", 404)

@@ -33,3 +33,32 @@ class HealthCheckMiddleware:
             if request.path == "/readyz":
                 return health.readyz(request)
         return self.get_response(request)
+
+
+class ApiErrorMiddleware:
+    """Under DEBUG, an unhandled exception in /api/ still answers the API's error shape.
+
+    Without DEBUG Django calls handler500 (core.views.server_error), which already does; with
+    DEBUG it renders the HTML technical page, which partners' clients cannot parse. The
+    exception is logged with its traceback and reported like any other.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.conf import settings
+        from django.core.signals import got_request_exception
+
+        from .api import json_error
+
+        if not settings.DEBUG or not request.path.startswith("/api/"):
+            return None
+        import logging
+
+        logging.getLogger("django.request").error("Internal Server Error: %s", request.path, exc_info=exception)
+        got_request_exception.send(sender=None, request=request)
+        return json_error(request, "server_error", "An error occurred on our side and our team has been told.", 500)

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.SentryUserMiddleware",
+    "core.middleware.ApiErrorMiddleware",
+    # After authentication (keys are per token or session user); see core/idempotency.py.
+    "core.idempotency.IdempotencyMiddleware",
     # Axes last, as its docs require, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -295,7 +298,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "fairtrade.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.throttling.IPReadThrottle",
