@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("disputes.api")),
     path("", include("reviews.api")),
     path("", include("notifications.api")),
+    path("", include("webhooks.api")),
     # Last: any other /api/v1/ path answers the JSON error shape, also under DEBUG.
     re_path(r"^", api_not_found, name="api-not-found"),
 ]

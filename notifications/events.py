@@ -140,6 +140,10 @@ _EVENTS = [
     Event("dispute.resolved", "Dispute resolved", "A dispute was settled or decided; money moves accordingly.",
           ANYONE, fields=("job_title", "milestone_title", "outcome", "contractor_amount_cents", "refund_cents"),
           optional=("reason",), essential=True, group="Disputes"),
+    # --- Partner API (webhooks app) -------------------------------------------------------
+    Event("webhook.endpoint_disabled", "Webhook endpoint disabled",
+          "We stopped sending to one of your webhook endpoints after it kept failing or answered 410 Gone.",
+          ANYONE, fields=("endpoint_url", "reason"), essential=True, group="Account and security"),
     # --- Reviews --------------------------------------------------------------------------
     Event("review.received", "New review", "A review about you was published.",
           ANYONE, fields=("job_title", "reviewer_name", "rating"), group="Reviews"),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "disputes",
     "reviews",
     "notifications",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,10 @@ PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=500)
 AUTO_APPROVE_DAYS = env.int("AUTO_APPROVE_DAYS", default=14)
 
 # --- API ------------------------------------------------------------------------------
+# Outbound webhooks may target private, loopback and link-local addresses (and http:// on
+# loopback) only in development and tests; production.py forces this off (SSRF).
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=False)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.BearerTokenAuthentication",
