@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
+from core import outbox
 from core.exceptions import InvalidState, PermissionDenied
 from core.fsm import check_transition
 from core.money import fee_cents
@@ -30,6 +31,7 @@ def contract_create_from_bid(bid, *, job) -> Contract:
         )
         for row in bid.milestones.order_by("position")
     )
+    outbox.emit("contract.created", contract)
     return contract
 
 
