@@ -322,7 +322,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FairTradeWorker partner API",
-    "DESCRIPTION": "Sealed bids, milestone escrow, disputes and reviews. Contract: API.md.",
+    # Scopes, errors, idempotency, webhooks and the client, written once in docs/partner-api.md.
+    "DESCRIPTION": (BASE_DIR / "docs" / "partner-api.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
