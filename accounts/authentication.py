@@ -25,6 +25,8 @@ def check_scope(request, token) -> None:
     Runs during authentication because that is the one hook every DRF view passes through,
     whatever permission classes it declares; the route is known by then (URL resolution
     precedes the view)."""
+    if not request._request.path.startswith("/api/v1/"):
+        return  # the schema and docs (/api/schema/, /api/docs/) are public
     match = getattr(request._request, "resolver_match", None)
     needed = scopes.required_scope(match.url_name if match else None, request.method)
     if needed is scopes.UNLISTED:

@@ -27,3 +27,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _error(request, 500, "server_error", "Something went wrong", "An error occurred on our side and our team has been told. Please try again in a moment.")
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal: the API's error shape under /api/, the site's error page elsewhere."""
+    return _error(request, 403, "permission_denied", "Not allowed",
+                  "The form expired or came from another site. Go back, reload the page and try again.")

@@ -60,6 +60,13 @@ class AutoSchema(SpectacularAutoSchema):
             operation["description"] = (operation.get("description", "") + "\n\n" + line).strip()
         responses = operation.setdefault("responses", {})
         error = {"content": {"application/json": {"schema": ERROR_SCHEMA}}}
+        # What any operation can answer, whatever its view declares: malformed input, a bad or
+        # expired token, an unknown or invisible object, rate limits.
+        for code, text in (("400", "validation_error"), ("401", "not_authenticated"), ("404", "not_found"),
+                           ("429", "rate_limited (see Retry-After)")):
+            responses.setdefault(code, {"description": text, **error})
+        if method in ("POST", "PATCH"):
+            responses.setdefault("415", {"description": "unsupported_media_type", **error})
         if needed not in (None, scopes.UNLISTED):
             responses.setdefault("403", {"description": "permission_denied or insufficient_scope", **error})
         if method in ("POST", "PATCH"):

@@ -13,6 +13,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -77,7 +78,7 @@ def endpoint_create(*, actor, url: str, event_types: list[str], description: str
                     request=None) -> tuple[WebhookEndpoint, str]:
     """Returns the endpoint and its secret (shown to the owner this once)."""
     url, event_types = _clean(url, event_types)
-    type(actor).objects.select_for_update().filter(pk=actor.pk).first()  # serialise the cap check
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()  # serialise the cap check
     if WebhookEndpoint.objects.filter(user=actor).count() >= MAX_ENDPOINTS_PER_USER:
         raise InvalidState(f"You already have {MAX_ENDPOINTS_PER_USER} webhook endpoints; delete one first.")
     secret = signing.generate_secret()

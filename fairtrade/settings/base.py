@@ -198,6 +198,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Security headers -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # JSON under /api/, the site's page elsewhere
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
