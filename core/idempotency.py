@@ -16,6 +16,7 @@ import tempfile
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from .api import json_error
@@ -40,6 +41,15 @@ def _owner(request) -> str | None:
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     return None
+
+
+def _view_allows(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    return view_class is not None and hasattr(view_class, request.method.lower())
 
 
 def _request_hash(request) -> str:
@@ -79,6 +89,8 @@ class IdempotencyMiddleware:
     def __call__(self, request):
         key = request.headers.get(HEADER)
         if key is None or request.method not in METHODS or not request.path.startswith("/api/v1/"):
+            return self.get_response(request)
+        if not _view_allows(request):  # unknown path or method: the 404/405 comes from the view
             return self.get_response(request)
         if not key or len(key) > MAX_KEY_LENGTH:
             return json_error(request, "validation_error", f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.", 400)

@@ -1,9 +1,9 @@
 """Browser: register an endpoint, copy its secret once, see a delivery in the log, resend it."""
 
 import pytest
-from fairtrade_client import verify_webhook
 
 from accounts.tests.test_browser_account_pages import log_in
+from fairtrade_client import verify_webhook
 from jobs.models import Job
 from jobs.services import job_publish
 from jobs.tests.factories import JobFactory

@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
-from fairtrade_client import WebhookVerificationError, verify_webhook
 
 from core import outbox
+from fairtrade_client import WebhookVerificationError, verify_webhook
 from jobs.models import Job
 from jobs.services import job_publish
 from jobs.tests.factories import JobFactory

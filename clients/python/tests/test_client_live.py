@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from fairtrade_client import FairTradeClient, File, errors, verify_webhook
 from PIL import Image
 
 from accounts.scopes import role_scopes
 from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from fairtrade_client import FairTradeClient, File, errors, verify_webhook
 from jobs.models import Job
 from webhooks.tests.receiver import start
 

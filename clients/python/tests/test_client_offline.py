@@ -4,6 +4,7 @@ import json
 import time
 
 import pytest
+
 from fairtrade_client import WebhookVerificationError, errors, verify_webhook
 from fairtrade_client.webhooks import sign
 
