@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 import audit
+from core import outbox
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from payments import services as money
@@ -98,6 +99,7 @@ def milestone_mark_funded(*, milestone: Milestone, payment: Payment) -> None:
         contract.save(update_fields=["status", "activated_at", "updated_at"])
         audit.record(None, "contract.activated", contract)
     audit.record(payment.payer, "milestone.funded", milestone, payment=str(payment.pk))
+    outbox.emit("milestone.funded", milestone)
     url = _contract_url(contract)
     send("milestone.funded", [contract.contractor],
          {"job_title": contract.job.title, "milestone_title": milestone.title, "amount_cents": milestone.amount_cents,
@@ -143,6 +145,7 @@ def milestone_submit(*, actor, milestone_id, notes: str, files, request=None) ->
         milestone.save(update_fields=["status", "submitted_at", "auto_approve_at", "updated_at"])
         audit.record(actor, "milestone.submitted", milestone, request=request, submission=str(submission.pk),
                      files=len(cleaned))
+        outbox.emit("milestone.submitted", milestone)
         send("milestone.submitted", [contract.homeowner],
              {"job_title": contract.job.title, "milestone_title": milestone.title,
               "amount_cents": milestone.amount_cents, "contractor_name": contract.contractor.display_name,
@@ -179,6 +182,7 @@ def milestone_approve(*, actor, milestone_id, request=None, auto: bool = False) 
         )
         audit.record(None if auto else actor, "milestone.auto_approved" if auto else "milestone.approved", milestone,
                      request=request, release=str(release.pk))
+        outbox.emit("milestone.released", milestone)
         send("milestone.released", [contract.homeowner],
              {"job_title": contract.job.title, "milestone_title": milestone.title,
               "amount_cents": milestone.amount_cents, "contractor_name": contract.contractor.display_name,

@@ -160,3 +160,26 @@ def test_every_catalogue_event_has_a_builder():
     from webhooks.payloads import BUILDERS
 
     assert set(BUILDERS) == set(catalogue.EVENT_TYPES)
+
+
+def test_the_milestone_lifecycle_services_emit_funded_submitted_released(people, subscribed, contract, settings,
+                                                                       django_capture_on_commit_callbacks):
+    """Real services, simulated gateway: fund -> submit -> approve; both parties get each event."""
+    from contracts import flow
+    from core.models import OutboxEvent
+    from payments.tests.helpers import onboard
+    from payments.tests.images import png_upload
+
+    settings.PAYMENT_GATEWAY = "simulated"
+    onboard(people["bidder"])
+    milestone = contract.milestones.order_by("position").first()
+    with django_capture_on_commit_callbacks(execute=False):  # deliveries are not the point here
+        flow.milestone_fund(actor=people["owner"], milestone_id=milestone.pk)
+        flow.milestone_submit(actor=people["bidder"], milestone_id=milestone.pk, notes="Done", files=[png_upload()])
+        flow.milestone_approve(actor=people["owner"], milestone_id=milestone.pk)
+    events = list(OutboxEvent.objects.filter(object_id=str(milestone.pk)).order_by("created_at"))
+    assert [e.event_type for e in events] == ["milestone.funded", "milestone.submitted", "milestone.released"]
+    for event in events:
+        services.fanout(event.pk)
+        who = {m.endpoint_id for m in WebhookMessage.objects.filter(event=event)}
+        assert who == {subscribed["owner"].pk, subscribed["bidder"].pk}
