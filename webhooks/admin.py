@@ -14,7 +14,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     # The signing secrets are never shown, not even to staff.
     exclude = ["secret", "previous_secret"]
-    readonly_fields = ["user", "previous_secret_expires_at", "disabled_at", "created_at", "updated_at"]
+    # The URL and events are the owner's (validated by the service); staff can only disable.
+    readonly_fields = ["user", "url", "description", "event_types", "disabled_reason", "previous_secret_expires_at",
+                       "disabled_at", "created_at", "updated_at"]
 
 
 class AttemptInline(admin.TabularInline):
