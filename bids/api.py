@@ -10,6 +10,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contracts import services as contract_services
 from contracts.api import ContractSerializer
 from contracts.selectors import contract_for
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
@@ -184,7 +185,7 @@ class BidAcceptView(APIView):
             ),
             pk=pk, job__homeowner=request.user,
         )
-        contract = services.bid_accept(actor=request.user, bid=bid, request=request)
+        contract = contract_services.bid_accept(actor=request.user, bid=bid, request=request)
         data = ContractSerializer(contract_for(request.user, contract.pk), context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 

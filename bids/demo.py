@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from contracts import services as contract_services
 from jobs import services as job_services
 from jobs.demo import create_job
 from jobs.models import Job
@@ -79,7 +80,7 @@ def seed(stdout=None) -> dict:
     made += created
     if awarded.status == Job.Status.REVIEWING:
         winner = Bid.objects.get(job=awarded, contractor=users["contractor2@demo.test"])
-        services.bid_accept(actor=users["homeowner@demo.test"], bid=winner)
+        contract_services.bid_accept(actor=users["homeowner@demo.test"], bid=winner)
     for title, amount, days, rows in OPEN_BIDS:
         job = Job.objects.filter(title=title, status=Job.Status.OPEN).first()
         if job is not None:

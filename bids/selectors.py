@@ -59,15 +59,9 @@ def bid_of_contractor_on(user, job: Job) -> Bid | None:
 
 
 def bids_of_contractor(user) -> QuerySet[Bid]:
-    """My bids: every bid of the caller with the contract it won, if any."""
-    from contracts.models import Contract
-
-    return (
-        _base()
-        .filter(contractor=user)
-        .prefetch_related(Prefetch("contracts", queryset=Contract.objects.exclude(status="cancelled"), to_attr="live_contracts"))
-        .order_by("-created_at")
-    )
+    """My bids: every bid of the caller (the page adds the contract each bid won through
+    contracts.selectors.with_live_contracts: bids never imports contracts)."""
+    return _base().filter(contractor=user).order_by("-created_at")
 
 
 def comparison_for(user, job: Job) -> list[Bid]:

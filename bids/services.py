@@ -1,4 +1,5 @@
-"""Every write to bids: place, revise, withdraw, and the award (accept)."""
+"""Every write to bids: place, revise, withdraw. The award creates a contract, so it lives
+in contracts.services.bid_accept (bids never imports contracts)."""
 
 from datetime import date, timedelta
 
@@ -183,47 +184,3 @@ def bid_withdraw(*, actor, bid: Bid, request=None) -> Bid:
     bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
     audit.record(actor, "bid.withdrawn", bid, request, job=str(job.pk))
     return bid
-
-
-@transaction.atomic
-def bid_accept(*, actor, bid: Bid, request=None):
-    """Award: the job's row lock serialises concurrent accepts; the partial unique
-    constraints (one accepted bid, one live contract per job) back it up."""
-    from contracts.services import contract_create_from_bid
-
-    job = Job.objects.select_for_update().get(pk=bid.job_id)
-    if actor is None or job.homeowner_id != actor.pk:
-        raise PermissionDenied("Only the homeowner who posted this job can award it.")
-    if not actor.phone_verified:  # issue 6: awarding, like bidding, needs a verified phone
-        raise PermissionDenied("Verify your phone number before awarding a job.", code="phone_unverified")
-    if job.status != Job.Status.REVIEWING:
-        if job.status == Job.Status.OPEN:
-            raise InvalidState("Bids are still sealed. Close bidding first, then compare and award.")
-        raise InvalidState(f"This job is {job.get_status_display().lower()}; it cannot be awarded now.")
-    bid = Bid.objects.select_for_update().get(pk=bid.pk)
-    if bid.job_id != job.pk:
-        raise ValidationFailed("That bid belongs to another job.")
-    check_transition(Bid.TRANSITIONS, bid.status, Bid.Status.ACCEPTED, label="bid")
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            bid.status = Bid.Status.ACCEPTED
-            bid.decided_at = now
-            bid.save(update_fields=["status", "decided_at", "updated_at"])
-            contract = contract_create_from_bid(bid, job=job)
-    except IntegrityError as exc:
-        raise Conflict("This job has already been awarded.") from exc
-    losers = list(
-        Bid.objects.filter(job=job, status=Bid.Status.ACTIVE).exclude(pk=bid.pk).values_list("pk", flat=True)
-    )
-    Bid.objects.filter(pk__in=losers).update(status=Bid.Status.NOT_SELECTED, decided_at=now, updated_at=now)
-    check_transition(Job.TRANSITIONS, job.status, Job.Status.AWARDED, label="job")
-    job.status = Job.Status.AWARDED
-    job.awarded_at = now
-    job.save(update_fields=["status", "awarded_at", "updated_at"])
-    audit.record(
-        actor, "job.awarded", job, request, bid=str(bid.pk), contract=str(contract.pk),
-        amount_cents=bid.amount_cents, not_selected=len(losers),
-    )
-    announce.award(job, winner=bid, contract=contract)
-    return contract

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from contracts import selectors as contract_selectors
+from contracts import services as contract_services
 from core.exceptions import ApplicationError
 from core.money import fee_cents
 from jobs import selectors as job_selectors
@@ -88,7 +90,7 @@ def mine(request):
     if not request.user.is_contractor:
         raise Http404
     status = request.GET.get("status") or ""
-    bids = selectors.bids_of_contractor(request.user)
+    bids = contract_selectors.with_live_contracts(selectors.bids_of_contractor(request.user))
     if status in Bid.Status.values:
         bids = bids.filter(status=status)
     page = Paginator(bids, 20).get_page(request.GET.get("page"))
@@ -116,7 +118,7 @@ def accept(request, pk):
         raise Http404
     if request.method == "POST":
         try:
-            contract = services.bid_accept(actor=request.user, bid=bid, request=request)
+            contract = contract_services.bid_accept(actor=request.user, bid=bid, request=request)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("bids:compare", job_id=bid.job_id)

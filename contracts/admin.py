@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.money import format_cents
 
-from .models import Contract, Milestone
+from .models import Contract, EvidenceFile, Milestone, Submission
 
 
 class MilestoneInline(admin.TabularInline):
@@ -60,3 +60,32 @@ class MilestoneAdmin(admin.ModelAdmin):
     @admin.display(description="Amount", ordering="amount_cents")
     def amount(self, milestone):
         return format_cents(milestone.amount_cents)
+
+
+class EvidenceInline(admin.TabularInline):
+    model = EvidenceFile
+    fields = ["original_name", "kind", "content_type", "size_bytes", "sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-only: a submission is immutable once made."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    list_display = ["created_at", "milestone", "contractor", "changes_requested_at"]
+    list_select_related = ["milestone", "contractor"]
+    inlines = [EvidenceInline]

@@ -1,15 +1,21 @@
-"""/api/v1/ contracts (read, cancel before funding). Milestone money actions live in payments."""
+"""/api/v1/ contracts (read, cancel before funding), the milestone actions (fund, submit,
+approve, request changes) and a contract's payments. Same services and selectors as the web."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.exceptions import PermissionDenied
 from jobs.api.serializers import PartySerializer
+from payments.api import ERRORS, PaymentSerializer, RefundSerializer, ReleaseSerializer, provider_error
+from payments.gateways import GatewayError
 
-from . import flow, selectors
-from .models import Contract, Milestone
+from . import selectors, services
+from .evidence import MAX_FILES
+from .models import Contract, EvidenceFile, Milestone, Submission
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -32,6 +38,31 @@ class ContractSerializer(serializers.ModelSerializer):
             "id", "job", "bid", "homeowner", "contractor", "total_cents", "fee_bps", "currency", "status",
             "milestones", "created_at",
         ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "original_name", "kind", "content_type", "size_bytes"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    files = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = ["id", "notes", "files", "created_at"]
+
+
+class SubmitSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=5000)
+    evidence = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=MAX_FILES)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
 
 
 class ContractListView(generics.ListAPIView):
@@ -64,12 +95,97 @@ class ContractCancelView(APIView):
                                             409: OpenApiResponse(description="invalid_state")})
     def post(self, request, pk):
         contract = selectors.contract_for(request.user, pk)
-        flow.contract_cancel(actor=request.user, contract_id=contract.pk, request=request)  # closes open checkouts
+        services.contract_cancel(actor=request.user, contract_id=contract.pk, request=request)  # closes open checkouts
         return Response(ContractSerializer(selectors.contract_for(request.user, pk)).data)
+
+
+class MilestoneFundView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: inline_serializer("FundResponse", {"payment": PaymentSerializer()}),
+                                            **ERRORS})
+    def post(self, request, pk):
+        milestone = selectors.milestone_for(request.user, pk)
+        try:
+            payment = services.milestone_fund(actor=request.user, milestone_id=milestone.pk, request=request)
+        except GatewayError as exc:
+            return provider_error(exc)
+        return Response({"payment": PaymentSerializer(payment).data})
+
+
+class MilestoneSubmitView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": SubmitSerializer},
+                   responses={201: inline_serializer("SubmitResponse", {"milestone": MilestoneSerializer(),
+                                                                        "submission": SubmissionSerializer()}),
+                              **ERRORS})
+    def post(self, request, pk):
+        milestone = selectors.milestone_for(request.user, pk)
+        if request.user.pk != milestone.contract.contractor_id:
+            raise PermissionDenied("Only the contractor can submit completion.")
+        data = SubmitSerializer(data={"notes": request.data.get("notes", ""),
+                                      "evidence": request.FILES.getlist("evidence")})
+        data.is_valid(raise_exception=True)
+        submission = services.milestone_submit(actor=request.user, milestone_id=milestone.pk,
+                                           notes=data.validated_data["notes"], files=data.validated_data["evidence"],
+                                           request=request)
+        milestone.refresh_from_db()
+        return Response({"milestone": MilestoneSerializer(milestone).data,
+                         "submission": SubmissionSerializer(submission).data}, status=status.HTTP_201_CREATED)
+
+
+class MilestoneApproveView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: inline_serializer("ApproveResponse", {
+        "milestone": MilestoneSerializer(), "release": ReleaseSerializer()}), **ERRORS})
+    def post(self, request, pk):
+        milestone = selectors.milestone_for(request.user, pk)
+        release = services.milestone_approve(actor=request.user, milestone_id=milestone.pk, request=request)
+        milestone.refresh_from_db()
+        return Response({"milestone": MilestoneSerializer(milestone).data, "release": ReleaseSerializer(release).data})
+
+
+class MilestoneRequestChangesView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=NoteSerializer, responses={200: MilestoneSerializer, **ERRORS})
+    def post(self, request, pk):
+        milestone = selectors.milestone_for(request.user, pk)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.milestone_request_changes(actor=request.user, milestone_id=milestone.pk, note=data.validated_data["note"],
+                                       request=request)
+        milestone.refresh_from_db()
+        return Response(MilestoneSerializer(milestone).data)
+
+
+class ContractPaymentsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: inline_serializer("ContractPayments", {
+        "payments": PaymentSerializer(many=True), "releases": ReleaseSerializer(many=True),
+        "refunds": RefundSerializer(many=True)}), 404: ERRORS[404]})
+    def get(self, request, pk):
+        rows = selectors.contract_payments_for(request.user, pk)
+        return Response({
+            "payments": PaymentSerializer(rows["payments"], many=True).data,
+            "releases": ReleaseSerializer(rows["releases"], many=True).data,
+            "refunds": RefundSerializer(rows["refunds"], many=True).data,
+        })
 
 
 urlpatterns = [
     path("contracts/", ContractListView.as_view(), name="contract-list"),
     path("contracts/<uuid:pk>/", ContractDetailView.as_view(), name="contract-detail"),
     path("contracts/<uuid:pk>/cancel/", ContractCancelView.as_view(), name="contract-cancel"),
+    path("contracts/<uuid:pk>/payments/", ContractPaymentsView.as_view(), name="contract-payments"),
+    path("milestones/<uuid:pk>/fund/", MilestoneFundView.as_view(), name="milestone-fund"),
+    path("milestones/<uuid:pk>/submit/", MilestoneSubmitView.as_view(), name="milestone-submit"),
+    path("milestones/<uuid:pk>/approve/", MilestoneApproveView.as_view(), name="milestone-approve"),
+    path("milestones/<uuid:pk>/request-changes/", MilestoneRequestChangesView.as_view(),
+         name="milestone-request-changes"),
 ]

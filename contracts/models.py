@@ -1,3 +1,6 @@
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -127,3 +130,54 @@ class Milestone(BaseModel):
     def total_due_cents(self):
         """What the homeowner pays to fund it: the amount plus the platform fee."""
         return self.amount_cents + self.fee_cents
+
+
+# --- completion submissions --------------------------------------------------------------
+# The contractor's notes and evidence files for one milestone. A submission is immutable
+# once made (a resubmission after "changes requested" is a new row). Files live under
+# random keys in private storage and are only ever served through a short-lived signed
+# link to the two parties and staff (contracts.views.evidence_file).
+
+
+class Submission(BaseModel):
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="submissions")
+    contractor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
+    notes = models.TextField(max_length=5000)
+    # Filled when the homeowner asks for changes on this submission.
+    changes_requested_note = models.TextField(max_length=2000, blank=True)
+    changes_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "payments_submission"  # moved from payments; the table kept its name
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["milestone", "-created_at"], name="submission_milestone_idx")]
+
+    def __str__(self):
+        return f"Submission {str(self.pk)[:8]} for {self.milestone_id}"
+
+
+def evidence_path(instance, filename):
+    ext = PurePosixPath(filename).suffix.lower()
+    return f"private/evidence/{uuid.uuid4().hex}{ext}"
+
+
+class EvidenceFile(BaseModel):
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Photo"
+        PDF = "pdf", "PDF"
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    content_type = models.CharField(max_length=60)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "payments_evidencefile"  # moved from payments; the table kept its name
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["submission", "created_at"], name="evidence_submission_idx")]
+
+    def __str__(self):
+        return self.original_name

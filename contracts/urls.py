@@ -8,4 +8,10 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="list"),
     path("contracts/<uuid:pk>/", views.detail, name="detail"),
     path("contracts/<uuid:pk>/cancel/", views.cancel, name="cancel"),
+    path("milestones/<uuid:milestone_id>/fund/", views.milestone_fund, name="milestone_fund"),
+    path("milestones/<uuid:milestone_id>/submit/", views.milestone_submit, name="milestone_submit"),
+    path("milestones/<uuid:milestone_id>/approve/", views.milestone_approve, name="milestone_approve"),
+    path("milestones/<uuid:milestone_id>/request-changes/", views.milestone_request_changes,
+         name="milestone_request_changes"),
+    path("evidence/<uuid:file_id>/<str:token>/", views.evidence_file, name="evidence_file"),
 ]

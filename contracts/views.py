@@ -1,14 +1,28 @@
+"""Thin web views of contracts and the milestone lifecycle: the contract page and its
+buttons (fund, submit, approve, request changes, cancel) and evidence downloads."""
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.exceptions import ApplicationError
 from jobs.web import run_action
+from payments.gateways import GatewayError
+from payments.models import Payment
 
-from . import flow, selectors
+from . import selectors, services
+from .forms import RequestChangesForm, SubmitForm
 from .models import Milestone
+from .services.common import contract_url
+
+EVIDENCE_LINK_SECONDS = 600
 
 
 @login_required
@@ -30,22 +44,7 @@ def detail(request, pk):
         "released_total": sum(m.amount_cents for m in milestones if m.status == "released"),
         "in_escrow_total": sum(m.amount_cents for m in milestones if m.status in Milestone.IN_ESCROW),
     }
-    context.update(_extension_templates())
     return render(request, "contracts/detail.html", context)
-
-
-def _extension_templates() -> dict:
-    """The escrow code adds its money actions to this page through these optional
-    templates (per milestone, and one panel for the contract) without editing it."""
-    found = {}
-    for key, name in (("milestone_actions_template", "payments/_milestone_actions.html"),
-                      ("contract_panel_template", "payments/_contract_panel.html")):
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found[key] = name
-    return found
 
 
 @login_required
@@ -53,10 +52,129 @@ def _extension_templates() -> dict:
 def cancel(request, pk):
     contract = selectors.contract_for(request.user, pk)
     cancelled = run_action(
-        # flow.contract_cancel closes an open Stripe Checkout first (payments), then cancels.
-        request, lambda: flow.contract_cancel(actor=request.user, contract_id=contract.pk, request=request),
+        # The one cancellation service: it closes an open Stripe Checkout first, then cancels.
+        request, lambda: services.contract_cancel(actor=request.user, contract_id=contract.pk, request=request),
         success="Contract cancelled. The job is back to reviewing: you can hire another bidder.",
     )
     if cancelled:
         return redirect("bids:compare", job_id=contract.job_id)
     return redirect("contracts:detail", pk=pk)
+
+
+# --- milestone actions (the contract page's buttons) ----------------------------------------
+def _act(request, milestone, action, success: str):
+    try:
+        result = action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return None
+    except GatewayError as exc:
+        messages.error(request, f"The payment provider is unavailable ({exc.message}). Nothing was charged; "
+                                "try again in a minute.")
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+@login_required
+@require_POST
+def milestone_fund(request, milestone_id):
+    milestone = selectors.milestone_for(request.user, milestone_id)
+    payment = _act(request, milestone, lambda: services.milestone_fund(actor=request.user, milestone_id=milestone.pk,
+                                                                       request=request), "")
+    if payment is None:
+        return redirect(contract_url(milestone.contract))
+    if payment.status == Payment.Status.SUCCEEDED:
+        messages.success(request, "Milestone funded. The money is held in escrow until you approve the work.")
+        return redirect(contract_url(milestone.contract))
+    return HttpResponseRedirect(payment.checkout_url)
+
+
+@login_required
+def milestone_submit(request, milestone_id):
+    milestone = selectors.milestone_for(request.user, milestone_id)
+    if request.user.pk != milestone.contract.contractor_id:
+        raise Http404
+    form = SubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_submit(actor=request.user, milestone_id=milestone.pk, notes=form.cleaned_data["notes"],
+                                      files=form.cleaned_data["evidence"], request=request)
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Submitted. The homeowner has been asked to review and approve.")
+            return redirect(contract_url(milestone.contract))
+    return render(request, "contracts/submit.html", {
+        "form": form, "milestone": milestone, "contract": milestone.contract,
+        "contract_url": contract_url(milestone.contract), "auto_approve_days": settings.AUTO_APPROVE_DAYS,
+    })
+
+
+@login_required
+@require_POST
+def milestone_approve(request, milestone_id):
+    milestone = selectors.milestone_for(request.user, milestone_id)
+    _act(request, milestone, lambda: services.milestone_approve(actor=request.user, milestone_id=milestone.pk,
+                                                                request=request),
+         f"Approved. {milestone.title} is released to the contractor.")
+    return redirect(contract_url(milestone.contract))
+
+
+@login_required
+@require_POST
+def milestone_request_changes(request, milestone_id):
+    milestone = selectors.milestone_for(request.user, milestone_id)
+    form = RequestChangesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Tell the contractor what should change (at most 2000 characters).")
+        return redirect(contract_url(milestone.contract))
+    _act(request, milestone, lambda: services.milestone_request_changes(
+        actor=request.user, milestone_id=milestone.pk, note=form.cleaned_data["note"], request=request),
+        "Changes requested. The contractor has been told what to fix.")
+    return redirect(contract_url(milestone.contract))
+
+
+# --- evidence files -----------------------------------------------------------------------
+# The salt keeps its old name so links made before the move stay valid.
+_signer = signing.TimestampSigner(salt="payments.evidence")
+
+
+def evidence_token(file_id, user_id) -> str:
+    return _signer.sign(f"{file_id}.{user_id}").split(":", 1)[1]
+
+
+def evidence_url(file, user) -> str:
+    return reverse("contracts:evidence_file", args=[file.pk, evidence_token(file.pk, user.pk)])
+
+
+@never_cache
+@login_required
+def evidence_file(request, file_id, token):
+    """Serve one evidence file to a party or staff, through a link that expires and only
+    works for the person it was made for."""
+    try:
+        _signer.unsign(f"{file_id}.{request.user.pk}:{token}", max_age=EVIDENCE_LINK_SECONDS)
+    except signing.BadSignature as exc:
+        raise Http404("This link has expired. Reload the contract page.") from exc
+    file = selectors.evidence_file_for(request.user, file_id)
+    storage_url = file.file.storage.url(file.file.name) if hasattr(file.file.storage, "bucket_name") else None
+    if storage_url:
+        return HttpResponseRedirect(storage_url)  # S3: a short-lived presigned URL
+    response = FileResponse(file.file.open("rb"), content_type=file.content_type)
+    disposition = "inline" if file.kind == "image" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="evidence-{str(file.pk)[:8]}{_ext(file)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _ext(file) -> str:
+    return {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}.get(
+        file.content_type, "")

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from audit.models import AuditLog
+from contracts.models import Submission
 from core.exceptions import ApplicationError
 from core.money import format_cents
-from payments.models import Submission
 
 from . import services
 from .forms import MessageForm, ResolveForm, StaffNoteForm, StaffOfferForm
@@ -110,7 +110,7 @@ class DisputeAdmin(admin.ModelAdmin):
                                            "opened_by", "resolved_by", "escalated_by"), pk=object_id)
         submissions = (Submission.objects.filter(milestone=dispute.milestone).select_related("contractor")
                        .prefetch_related("files").order_by("created_at"))
-        from payments.views import evidence_url
+        from contracts.views import evidence_url
 
         submission_rows = [(s, [(f, evidence_url(f, request.user)) for f in s.files.all()]) for s in submissions]
         audit_trail = AuditLog.objects.filter(

@@ -1,6 +1,7 @@
 """Celery beat: every periodic job of every app, listed by hand. Plain data only (settings
 import this module, so it must not import models)."""
 
+from contracts.schedule import SCHEDULE as CONTRACTS
 from core.schedule import SCHEDULE as CORE
 from disputes.schedule import SCHEDULE as DISPUTES
 from jobs.schedule import SCHEDULE as JOBS
@@ -9,6 +10,6 @@ from payments.schedule import SCHEDULE as PAYMENTS
 from reviews.schedule import SCHEDULE as REVIEWS
 from webhooks.schedule import SCHEDULE as WEBHOOKS
 
-BEAT_SCHEDULE = {**JOBS, **NOTIFICATIONS, **PAYMENTS, **DISPUTES, **REVIEWS}
+BEAT_SCHEDULE = {**JOBS, **NOTIFICATIONS, **PAYMENTS, **CONTRACTS, **DISPUTES, **REVIEWS}
 BEAT_SCHEDULE |= CORE
 BEAT_SCHEDULE |= WEBHOOKS

@@ -3,10 +3,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
+from contracts import services as contract_services
 from core.exceptions import ApplicationError
 from core.money import format_cents
 
-from . import services
 from .models import Category, Job, JobPhoto, Question
 
 
@@ -90,7 +90,7 @@ class JobAdmin(admin.ModelAdmin):
         done = 0
         for job in queryset:
             try:
-                services.job_cancel(actor=request.user, job=job, reason="Cancelled by staff", request=request)
+                contract_services.job_cancel(actor=request.user, job=job, reason="Cancelled by staff", request=request)
                 done += 1
             except ApplicationError as exc:
                 self.message_user(request, f"{job.title}: {exc.message}", messages.WARNING)

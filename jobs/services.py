@@ -169,33 +169,6 @@ def job_close_bidding(*, actor, job: Job, request=None) -> Job:
     return _close_bidding(job, actor=actor, request=request, reason="closed_early")
 
 
-@transaction.atomic
-def job_cancel(*, actor, job: Job, request=None, reason: str = "") -> Job:
-    """open/reviewing, or awarded while no milestone has been funded (the contract is cancelled too)."""
-    from bids.models import Bid
-    from contracts.models import Contract
-    from contracts.services import contract_cancel_locked
-
-    job = _lock(job)
-    if not (actor is not None and actor.is_staff):
-        _require_owner(actor, job)
-    check_transition(Job.TRANSITIONS, job.status, Job.Status.CANCELLED, label="job")
-    if job.status == Job.Status.AWARDED:
-        contract = Contract.objects.select_for_update().filter(job=job).exclude(status="cancelled").first()
-        if contract is not None:
-            if contract.status != Contract.Status.AWAITING_FUNDING:
-                raise InvalidState("Money is already in escrow for this job; open a dispute instead of cancelling.")
-            contract_cancel_locked(contract, actor=actor, request=request, reopen_job=False)
-    now = timezone.now()
-    Bid.objects.filter(job=job, status__in=["active", "accepted"]).update(
-        status=Bid.Status.NOT_SELECTED, decided_at=now, updated_at=now
-    )
-    job.status = Job.Status.CANCELLED
-    job.cancelled_at = now
-    job.save(update_fields=["status", "cancelled_at", "updated_at"])
-    audit.record(actor, "job.cancelled", job, request, reason=reason[:500] or None)
-    return job
-
 
 def jobs_close_overdue(*, now=None) -> dict:
     """Periodic: open jobs past their deadline go to reviewing, or back to draft with no bids.
@@ -280,7 +253,8 @@ def question_ask(*, actor, job: Job, body: str, request=None) -> Question:
 
 @transaction.atomic
 def question_answer(*, actor, question: Question, answer: str, request=None) -> Question:
-    question = Question.objects.select_for_update().select_related("job").get(pk=question.pk)
+    # of=("self",): the question row only; the job is read, not locked (core.locks).
+    question = Question.objects.select_for_update(of=("self",)).select_related("job").get(pk=question.pk)
     _require_owner(actor, question.job)
     if question.job.status in (Job.Status.CANCELLED, Job.Status.COMPLETED):
         raise InvalidState("This job is closed; questions can no longer be answered.")

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from contracts import services as contract_services
 from core.exceptions import ApplicationError
 
 from . import selectors, services
@@ -200,7 +201,7 @@ def cancel(request, pk):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.job_cancel(actor=request.user, job=job, reason=form.cleaned_data["reason"], request=request)
+            contract_services.job_cancel(actor=request.user, job=job, reason=form.cleaned_data["reason"], request=request)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("jobs:detail", pk=pk)

@@ -14,7 +14,6 @@ from core.money import format_cents
 
 from . import services
 from .models import (
-    EvidenceFile,
     LedgerEntry,
     LedgerTransaction,
     MilestoneEscrow,
@@ -23,7 +22,6 @@ from .models import (
     ReconciliationRun,
     Refund,
     Release,
-    Submission,
     WebhookEvent,
 )
 
@@ -153,24 +151,6 @@ class PayoutAccountAdmin(ReadOnlyAdmin):
     list_filter = ["payouts_enabled", "gateway"]
     search_fields = ["account_id", "user__email"]
     list_select_related = ["user"]
-
-
-class EvidenceInline(admin.TabularInline):
-    model = EvidenceFile
-    fields = ["original_name", "kind", "content_type", "size_bytes", "sha256"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "milestone", "contractor", "changes_requested_at"]
-    list_select_related = ["milestone", "contractor"]
-    inlines = [EvidenceInline]
 
 
 @admin.register(ReconciliationRun)

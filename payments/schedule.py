@@ -2,7 +2,5 @@
 
 SCHEDULE = {
     "payments-sweep-stuck": {"task": "payments.sweep_stuck", "schedule": 300.0},
-    "payments-auto-approve": {"task": "payments.auto_approve_due", "schedule": 900.0},
-    "payments-auto-approve-reminders": {"task": "payments.auto_approve_reminders", "schedule": 3600.0},
     "payments-reconcile": {"task": "payments.reconcile", "schedule": 6 * 3600.0},
 }

@@ -1,22 +1,14 @@
-"""Reads of money data, decided by who is asking. Parties and staff only; others 404."""
+"""Reads of money data, decided by who is asking. Parties and staff only; others 404.
 
-from dataclasses import dataclass, field
+Reads that need a contract's visibility (a milestone's money, the contract page's money
+panel, a contract's payments) live in contracts.selectors: payments never imports contracts.
+"""
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from contracts.models import Contract, Milestone
-from contracts.selectors import contract_for, contracts_visible_to
-
-from .models import EvidenceFile, Payment, PayoutAccount, Refund, Release, Submission
-
-__all__ = ["contract_for", "contract_money", "evidence_file_for", "milestone_for", "payment_for", "payouts_for"]
-
-
-def milestone_for(user, pk) -> Milestone:
-    contracts = contracts_visible_to(user)
-    return get_object_or_404(Milestone.objects.select_related("contract").filter(contract__in=contracts), pk=pk)
+from .models import Payment, PayoutAccount, Refund, Release
 
 
 def payment_for(user, pk) -> Payment:
@@ -28,115 +20,6 @@ def payment_for(user, pk) -> Payment:
     if not user.is_staff:
         payments = payments.filter(Q(milestone__contract__homeowner=user) | Q(milestone__contract__contractor=user))
     return get_object_or_404(payments, pk=pk)
-
-
-def evidence_file_for(user, pk) -> EvidenceFile:
-    if user is None or not user.is_authenticated:
-        raise Http404
-    files = EvidenceFile.objects.select_related("submission__milestone__contract")
-    if not user.is_staff:
-        files = files.filter(Q(submission__milestone__contract__homeowner=user)
-                             | Q(submission__milestone__contract__contractor=user))
-    return get_object_or_404(files, pk=pk)
-
-
-@dataclass
-class MilestoneMoney:
-    milestone: Milestone
-    payment: Payment | None = None
-    release: Release | None = None
-    refunds: list = field(default_factory=list)
-    submissions: list = field(default_factory=list)
-
-    @property
-    def submission(self):
-        return self.submissions[0] if self.submissions else None
-
-
-@dataclass
-class ContractMoney:
-    contract: Contract
-    milestones: list[MilestoneMoney]
-    events: list[dict]
-    next_action: dict | None
-    totals: dict
-
-
-def _payments_prefetch():
-    return Prefetch("payments", queryset=Payment.objects.order_by("-created_at"), to_attr="money_payments")
-
-
-def contract_money(contract: Contract, user) -> ContractMoney:
-    """Everything the money partial of the contract page needs, in a fixed number of queries."""
-    milestones = list(
-        Milestone.objects.filter(contract=contract).order_by("position").prefetch_related(
-            _payments_prefetch(),
-            Prefetch("releases", queryset=Release.objects.all(), to_attr="money_releases"),
-            Prefetch("refunds", queryset=Refund.objects.order_by("created_at"), to_attr="money_refunds"),
-            Prefetch("submissions", queryset=Submission.objects.order_by("-created_at").prefetch_related("files"),
-                     to_attr="money_submissions"),
-        )
-    )
-    rows, events = [], []
-    for m in milestones:
-        live = [p for p in m.money_payments if p.status in Payment.LIVE]
-        row = MilestoneMoney(milestone=m, payment=live[0] if live else (m.money_payments[0] if m.money_payments else None),
-                             release=m.money_releases[0] if m.money_releases else None, refunds=m.money_refunds,
-                             submissions=m.money_submissions)
-        rows.append(row)
-        label = f"Milestone {m.position}: {m.title}"
-        for p in m.money_payments:
-            if p.succeeded_at:
-                events.append({"at": p.succeeded_at, "text": f"{label} funded", "cents": p.total_cents,
-                               "kind": "funded", "receipt": p})
-        for s in m.money_submissions:
-            events.append({"at": s.created_at, "text": f"{label} submitted for approval", "kind": "submitted"})
-            if s.changes_requested_at:
-                events.append({"at": s.changes_requested_at, "text": f"Changes requested on {label}",
-                               "kind": "changes"})
-        if m.released_at:
-            events.append({"at": m.released_at, "text": f"{label} approved", "cents": m.amount_cents,
-                           "kind": "approved"})
-        for r in m.money_releases:
-            if r.succeeded_at:
-                events.append({"at": r.succeeded_at, "text": f"Payout for {label} sent to the contractor",
-                               "cents": r.amount_cents, "kind": "payout"})
-        for r in m.money_refunds:
-            if r.succeeded_at:
-                events.append({"at": r.succeeded_at, "text": f"Refund on {label}", "cents": r.amount_cents,
-                               "kind": "refund"})
-    events.sort(key=lambda e: e["at"], reverse=True)
-    totals = {
-        "milestones": sum(m.amount_cents for m in milestones),
-        "fees": sum(m.fee_cents for m in milestones),
-        "paid": sum(r.payment.total_cents for r in rows if r.payment and r.payment.status == Payment.Status.SUCCEEDED),
-        "released": sum(r.release.amount_cents for r in rows if r.release and r.release.status == "succeeded"),
-    }
-    return ContractMoney(contract, rows, events, _next_action(contract, rows, user), totals)
-
-
-def _next_action(contract, rows, user) -> dict | None:
-    """The one thing whoever is looking should do next (or wait for)."""
-    if contract.status not in (Contract.Status.AWAITING_FUNDING, Contract.Status.ACTIVE):
-        return None
-    is_homeowner = user.pk == contract.homeowner_id
-    is_contractor = user.pk == contract.contractor_id
-    for row in rows:
-        status = row.milestone.status
-        if status == Milestone.Status.SUBMITTED:
-            return {"who": "homeowner", "milestone": row.milestone, "mine": is_homeowner,
-                    "text": "Review the submitted work: approve it or request changes." if is_homeowner
-                    else "Waiting for the homeowner to review your submission."}
-        if status == Milestone.Status.FUNDED:
-            return {"who": "contractor", "milestone": row.milestone, "mine": is_contractor,
-                    "text": "Do the work, then submit photos or documents for approval." if is_contractor
-                    else "The contractor is working on this milestone."}
-        if status == Milestone.Status.UNFUNDED:
-            pending = row.payment and row.payment.status == Payment.Status.PENDING and row.payment.checkout_session_id
-            return {"who": "homeowner", "milestone": row.milestone, "mine": is_homeowner,
-                    "text": ("Your payment is processing." if pending else "Fund this milestone into escrow.")
-                    if is_homeowner else "Waiting for the homeowner to fund this milestone."}
-    return None
 
 
 REQUIREMENT_LABELS = {
@@ -171,8 +54,6 @@ def payouts_for(user) -> dict:
     releases = list(Release.objects.filter(contractor=user).select_related("milestone__contract__job")
                     .order_by("-created_at")[:100])
     sums = dict(Release.objects.filter(contractor=user).values_list("status").annotate(s=Sum("amount_cents")))
-    in_escrow = (Milestone.objects.filter(contract__contractor=user, status__in=Milestone.IN_ESCROW)
-                 .aggregate(s=Sum("amount_cents"))["s"] or 0)
     return {
         "account": account,
         "requirements": requirement_labels(account.requirements_due) if account else [],
@@ -181,11 +62,11 @@ def payouts_for(user) -> dict:
         "pending_cents": sums.get(Release.Status.PENDING, 0) + sums.get(Release.Status.WAITING, 0)
         + sums.get(Release.Status.FAILED, 0),
         "waiting_cents": sums.get(Release.Status.WAITING, 0),
-        "in_escrow_cents": in_escrow,
     }
 
 
-def contract_payments(contract: Contract) -> dict[str, QuerySet]:
+def contract_payments(contract) -> dict[str, QuerySet]:
+    """A contract's money rows. The caller (contracts.selectors) decided it may be seen."""
     return {
         "payments": Payment.objects.filter(milestone__contract=contract).order_by("created_at"),
         "releases": Release.objects.filter(milestone__contract=contract).order_by("created_at"),

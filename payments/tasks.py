@@ -38,17 +38,3 @@ def sweep_stuck_task():
 def reconcile_task():
     run = services.reconcile()
     return {"ok": run.ok, "differences": len(run.differences)}
-
-
-@shared_task(name="payments.auto_approve_due", acks_late=True)
-def auto_approve_due_task():
-    from contracts import flow
-
-    return flow.milestones_auto_approve_due()
-
-
-@shared_task(name="payments.auto_approve_reminders", acks_late=True)
-def auto_approve_reminders_task():
-    from contracts import flow
-
-    return flow.auto_approve_reminders_send()

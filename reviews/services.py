@@ -98,9 +98,10 @@ def review_submit(*, actor, contract_id, rating, body: str, request=None) -> Rev
     rating, body = _clean(rating, body)
     with transaction.atomic():
         # The contract lock serialises the two parties' submissions, so exactly one of them
-        # sees the other's review and publishes both.
-        contract = Contract.objects.select_for_update().select_related("job", "homeowner", "contractor").get(
-            pk=contract_id)
+        # sees the other's review and publishes both. of=("self",): the contract row only, the
+        # joined job and users are read (core.locks).
+        contract = Contract.objects.select_for_update(of=("self",)).select_related(
+            "job", "homeowner", "contractor").get(pk=contract_id)
         if actor is None or actor.pk not in (contract.homeowner_id, contract.contractor_id):
             raise PermissionDenied("Only the homeowner and the contractor of this contract can review it.")
         window = review_window(contract)

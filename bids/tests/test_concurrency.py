@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from bids import services
 from bids.models import Bid
 from bids.tests.factories import BidFactory
+from contracts import services as contract_services
 from contracts.models import Contract
 from core.exceptions import ApplicationError
 from jobs.models import Job
@@ -30,7 +30,7 @@ def test_double_accept_creates_one_contract(homeowner, contractor, other_contrac
     def accept(bid):
         try:
             barrier.wait(timeout=10)
-            outcomes.append(services.bid_accept(actor=homeowner, bid=bid))
+            outcomes.append(contract_services.bid_accept(actor=homeowner, bid=bid))
         except ApplicationError as exc:
             outcomes.append(exc)
         finally:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import ContractorFactory
 from bids import services
+from contracts import services as contract_services
 from jobs.services import job_close_bidding, jobs_close_overdue
 from jobs.tests.factories import JobFactory
 from notifications.models import Notification
@@ -27,7 +28,7 @@ def test_bid_award_and_outcome_notifications(homeowner, contractor):
     assert events_of(homeowner) == ["bid.received", "bid.received"]
     assert events_of(contractor) == ["bid.confirmation"]
     job_close_bidding(actor=homeowner, job=job)
-    services.bid_accept(actor=homeowner, bid=theirs)
+    contract_services.bid_accept(actor=homeowner, bid=theirs)
     assert "bid.accepted" in events_of(rival)
     outcome = Notification.objects.get(recipient=contractor, event="bid.not_selected")
     text = f"{outcome.title} {outcome.body}"

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bids import services
 from bids.tests.scenario import BIDDER_SECRETS, RIVAL_NAME, RIVAL_SECRETS, ROLES, assert_absent
+from contracts import services as contract_services
 from jobs.services import job_close_bidding
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_bid_changes_refused_after_close(reviewing, as_role):
 # --- Phase 3: awarded to the rival; the bidder lost -------------------------------------------
 @pytest.fixture
 def awarded(reviewing):
-    reviewing.contract = services.bid_accept(actor=reviewing.users["owner"], bid=reviewing.rival_bid)
+    reviewing.contract = contract_services.bid_accept(actor=reviewing.users["owner"], bid=reviewing.rival_bid)
     reviewing.job.refresh_from_db()
     return reviewing
 

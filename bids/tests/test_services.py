@@ -8,6 +8,7 @@ from bids import services
 from bids.models import Bid, BidRevision
 from bids.selectors import bid_summary_for, bids_visible_to
 from bids.tests.factories import BidFactory
+from contracts import services as contract_services
 from contracts.models import Contract, Milestone
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from jobs.models import Job
@@ -121,7 +122,7 @@ def test_award_creates_contract_and_range(homeowner, contractor, other_contracto
     win = BidFactory(job=job, contractor=contractor, amount_cents=50_000)
     lose = BidFactory(job=job, contractor=other_contractor, amount_cents=70_000)
     job_close_bidding(actor=homeowner, job=job)
-    contract = services.bid_accept(actor=homeowner, bid=win)
+    contract = contract_services.bid_accept(actor=homeowner, bid=win)
     assert contract.status == Contract.Status.AWAITING_FUNDING and contract.total_cents == 50_000
     assert list(contract.milestones.values_list("amount_cents", "fee_cents", "status")) == [
         (50_000, 2_500, Milestone.Status.UNFUNDED)
@@ -132,15 +133,15 @@ def test_award_creates_contract_and_range(homeowner, contractor, other_contracto
     summary = bid_summary_for(other_contractor, job).as_dict()
     assert summary == {"count": 2, "awarded": True, "lowest_cents": 50_000, "median_cents": 60_000, "highest_cents": 70_000}
     with pytest.raises(InvalidState):
-        services.bid_accept(actor=homeowner, bid=lose)
+        contract_services.bid_accept(actor=homeowner, bid=lose)
 
 
 def test_accept_needs_owner_and_reviewing(homeowner, other_homeowner, contractor):
     job = JobFactory(homeowner=homeowner)
     bid = BidFactory(job=job, contractor=contractor)
     with pytest.raises(InvalidState):
-        services.bid_accept(actor=homeowner, bid=bid)
+        contract_services.bid_accept(actor=homeowner, bid=bid)
     job_close_bidding(actor=homeowner, job=job)
     with pytest.raises(PermissionDenied):
-        services.bid_accept(actor=other_homeowner, bid=bid)
+        contract_services.bid_accept(actor=other_homeowner, bid=bid)
     assert not Contract.objects.exists()

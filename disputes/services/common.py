@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 
 import audit
+from contracts import services as contract_services
 from contracts.models import Milestone
 from core.exceptions import InvalidState, PermissionDenied
 
@@ -15,13 +16,15 @@ logger = logging.getLogger(__name__)
 
 
 def lock_milestone(milestone_id) -> Milestone:
-    # Lock order everywhere (as in payments): milestone, then dispute, then offer/escrow rows.
-    return Milestone.objects.select_for_update().select_related(
-        "contract__job", "contract__homeowner", "contract__contractor").get(pk=milestone_id)
+    """Job, contract, milestone (contracts.services.lock_milestone); the dispute, its offers
+    and the money rows come after it (core.locks)."""
+    return contract_services.lock_milestone(milestone_id)
 
 
 def lock_dispute(dispute_id) -> Dispute:
-    return Dispute.objects.select_for_update().select_related(
+    # of=("self",): the dispute row only. Locking the joined contract/job/milestone in the
+    # same statement would take them in no defined order (core.locks).
+    return Dispute.objects.select_for_update(of=("self",)).select_related(
         "contract__job", "contract__homeowner", "contract__contractor", "milestone").get(pk=dispute_id)
 
 

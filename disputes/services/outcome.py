@@ -7,7 +7,7 @@ performed by a task keyed by it (payments.settlement moves and books the money).
 from django.db import transaction
 from django.utils import timezone
 
-from contracts import flow
+from contracts import services as contract_services
 from contracts.models import Milestone
 from core import outbox
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
@@ -19,7 +19,7 @@ from payments.gateways import GatewayRejected, GatewayUnavailable, get_gateway
 from payments.services.common import enqueue
 
 from ..models import Dispute, DisputeEvent, FeeRefund, Offer
-from .common import base_context, event, lock_both, record, require_open, send_later
+from .common import base_context, event, lock_both, lock_milestone, record, require_open, send_later
 
 REASON_MAX = 5000
 MILESTONE_STATUS = {
@@ -95,7 +95,7 @@ def resolve_locked(*, milestone, dispute: Dispute, contractor_cents: int, actor,
         "contractor_amount_cents": contractor_cents, "refund_cents": refund_cents + fee_back,
         "reason": reason[:500],
     }, dispute, key=f"resolved:{dispute.pk}")
-    flow.contract_complete_if_done(contract=contract)
+    contract_services.contract_complete_if_done(contract=contract)
     return dispute
 
 
@@ -165,7 +165,7 @@ def fee_refund_apply(*, fee_refund_id, provider_id: str, status: str, amount_cen
                                       code=status)
     with transaction.atomic():
         milestone_id = FeeRefund.objects.values_list("milestone_id", flat=True).get(pk=fee_refund_id)
-        milestone = Milestone.objects.select_for_update().select_related("contract").get(pk=milestone_id)
+        milestone = lock_milestone(milestone_id)  # core.locks: job, contract, milestone, then the row
         row = FeeRefund.objects.select_for_update().get(pk=fee_refund_id)
         if row.status == FeeRefund.Status.SUCCEEDED:
             return row

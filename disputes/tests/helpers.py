@@ -1,6 +1,6 @@
 """Shared steps for dispute tests: a real contract driven through the real money flow."""
 
-from contracts import flow
+from contracts import services as contract_services
 from contracts.models import Milestone
 from contracts.tests.factories import contract_for
 from disputes import services
@@ -21,13 +21,13 @@ def fund(milestone, homeowner, *, fake=None, deliver=None):
     if fake is not None:
         fund_via_checkout(fake, deliver, milestone, homeowner)
     else:
-        flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     milestone.refresh_from_db()
     return milestone
 
 
 def submit(milestone, contractor):
-    flow.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done, photos attached.",
+    contract_services.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done, photos attached.",
                           files=[png_upload()])
     milestone.refresh_from_db()
     return milestone

@@ -77,7 +77,7 @@ def test_withdraw_restarts_the_auto_approve_clock_sensibly(contract):
 
 def test_withdraw_near_the_end_of_the_clock_keeps_a_minimum(contract):
     with time_machine.travel(START, tick=False) as clock:
-        from contracts import flow
+        from contracts import services as contract_services
 
         from .helpers import first_milestone, fund, open_on, submit
 
@@ -86,7 +86,7 @@ def test_withdraw_near_the_end_of_the_clock_keeps_a_minimum(contract):
         clock.shift(timedelta(days=13, hours=23))
         dispute = open_on(milestone, contract.homeowner)
         clock.shift(timedelta(days=1))
-        assert flow.milestones_auto_approve_due() == 0  # frozen while disputed
+        assert contract_services.milestones_auto_approve_due() == 0  # frozen while disputed
         services.dispute_withdraw(actor=contract.homeowner, dispute_id=dispute.pk)
         milestone.refresh_from_db()
         assert milestone.auto_approve_at == timezone.now() + timedelta(days=3)

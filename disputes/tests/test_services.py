@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from contracts import flow
+from contracts import services as contract_services
 from contracts.models import Milestone
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from disputes import services
@@ -26,12 +26,12 @@ def test_open_freezes_the_milestone(contract):
     assert dispute.auto_approve_remaining is not None
     # The freeze: no approval, no auto-approval, no release.
     with pytest.raises(InvalidState):
-        flow.milestone_approve(actor=contract.homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=contract.homeowner, milestone_id=milestone.pk)
     with pytest.raises(InvalidState):
-        flow.milestone_approve(actor=None, milestone_id=milestone.pk, auto=True)
-    assert flow.milestones_auto_approve_due() == 0
+        contract_services.milestone_approve(actor=None, milestone_id=milestone.pk, auto=True)
+    assert contract_services.milestones_auto_approve_due() == 0
     with pytest.raises(InvalidState):
-        flow.milestone_request_changes(actor=contract.homeowner, milestone_id=milestone.pk, note="fix")
+        contract_services.milestone_request_changes(actor=contract.homeowner, milestone_id=milestone.pk, note="fix")
 
 
 def test_contractor_can_open_on_funded_milestone_and_asks_no_refund(contract):
@@ -47,7 +47,7 @@ def test_cannot_dispute_unfunded_or_released(contract, status):
     if status == "released":
         fund(milestone, contract.homeowner)
         submit(milestone, contract.contractor)
-        flow.milestone_approve(actor=contract.homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=contract.homeowner, milestone_id=milestone.pk)
     with pytest.raises(InvalidState):
         open_on(milestone, contract.homeowner)
     assert not Dispute.objects.exists()

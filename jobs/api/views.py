@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contracts import services as contract_services
 from core.exceptions import ValidationFailed
 from jobs import selectors, services
 from jobs.models import Category, Job
@@ -119,7 +120,7 @@ class JobCancelView(_JobAction):
     def act(self, request, job):
         data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.job_cancel(actor=request.user, job=job, reason=data.validated_data.get("reason", ""), request=request)
+        contract_services.job_cancel(actor=request.user, job=job, reason=data.validated_data.get("reason", ""), request=request)
 
 
 class JobPhotosView(APIView):

@@ -8,6 +8,7 @@ from PIL import Image
 from audit.models import AuditLog
 from bids.models import Bid
 from bids.tests.factories import BidFactory
+from contracts import services as contract_services
 from contracts.models import Contract, Milestone
 from contracts.tests.factories import contract_for
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
@@ -102,7 +103,7 @@ def test_overdue_jobs_close_by_themselves(homeowner, contractor):
 
 def test_cancel_awarded_before_funding_cancels_contract(homeowner):
     contract = contract_for(homeowner=homeowner)
-    services.job_cancel(actor=homeowner, job=contract.job)
+    contract_services.job_cancel(actor=homeowner, job=contract.job)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.CANCELLED
     assert contract.job.__class__.objects.get(pk=contract.job_id).status == Job.Status.CANCELLED
@@ -114,12 +115,12 @@ def test_cancel_refused_once_funded(homeowner):
     Milestone.objects.filter(contract=contract, position=1).update(status=Milestone.Status.FUNDED)
     Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.ACTIVE)
     with pytest.raises(InvalidState):
-        services.job_cancel(actor=homeowner, job=contract.job)
+        contract_services.job_cancel(actor=homeowner, job=contract.job)
 
 
 def test_other_homeowner_cannot_cancel(homeowner, other_homeowner):
     with pytest.raises(PermissionDenied):
-        services.job_cancel(actor=other_homeowner, job=JobFactory(homeowner=homeowner))
+        contract_services.job_cancel(actor=other_homeowner, job=JobFactory(homeowner=homeowner))
 
 
 # --- Photos -------------------------------------------------------------------------------

@@ -200,7 +200,8 @@ def test_to_gsm_keeps_texts_single_segment():
 @pytest.mark.django_db
 def test_awarding_needs_a_verified_phone(homeowner):
     """Issue 6: bidding and awarding need a verified phone (the check lives in bids.services)."""
-    from bids.services import bid_accept, can_bid
+    from bids.services import can_bid
+    from contracts.services import bid_accept
     from core.exceptions import PermissionDenied
 
     homeowner.phone_verified_at = None

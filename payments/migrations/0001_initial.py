@@ -2,10 +2,18 @@
 
 import django.db.models.deletion
 import django.db.models.expressions
-import payments.models.evidence
 import uuid
 from django.conf import settings
 from django.db import migrations, models
+
+
+def evidence_path(instance, filename):
+    # Copied from the model module (Submission/EvidenceFile moved to contracts in
+    # contracts.0002 / payments.0003): historical migrations must not import app code
+    # that moves. Only used for the historical state; uploads use contracts.models.
+    from pathlib import PurePosixPath
+
+    return f"private/evidence/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
 
 
 class Migration(migrations.Migration):
@@ -189,7 +197,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('file', models.FileField(max_length=200, upload_to=payments.models.evidence.evidence_path)),
+                ('file', models.FileField(max_length=200, upload_to=evidence_path)),
                 ('original_name', models.CharField(max_length=200)),
                 ('kind', models.CharField(choices=[('image', 'Photo'), ('pdf', 'PDF')], max_length=10)),
                 ('content_type', models.CharField(max_length=60)),

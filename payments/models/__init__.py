@@ -1,11 +1,10 @@
 from .accounts import PayoutAccount
-from .evidence import EvidenceFile, Submission
 from .ledger import LedgerEntry, LedgerTransaction
 from .money import MilestoneEscrow, Payment, Refund, Release
 from .reconciliation import ReconciliationRun
 from .webhooks import WebhookEvent
 
 __all__ = [
-    "EvidenceFile", "LedgerEntry", "LedgerTransaction", "MilestoneEscrow", "Payment", "PayoutAccount",
-    "ReconciliationRun", "Refund", "Release", "Submission", "WebhookEvent",
+    "LedgerEntry", "LedgerTransaction", "MilestoneEscrow", "Payment", "PayoutAccount",
+    "ReconciliationRun", "Refund", "Release", "WebhookEvent",
 ]

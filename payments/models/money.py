@@ -103,6 +103,10 @@ class Payment(BaseModel):
     def idempotency_key(self):
         return f"fund-{self.pk}"
 
+    @property
+    def receipt_number(self) -> str:
+        return f"FTW-{str(self.pk)[:8].upper()}"
+
 
 class ReleaseStatus(models.TextChoices):
     PENDING = "pending", "Queued"

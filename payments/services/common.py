@@ -4,17 +4,18 @@ import logging
 
 from django.db import transaction
 
-from contracts.models import Milestone
-
+from ..hooks import milestone_owner
 from ..models import MilestoneEscrow
 
 
-def lock_milestone(milestone_id) -> Milestone:
-    # Lock order everywhere: milestone, then its payment/release/refund rows, then escrow.
-    return Milestone.objects.select_for_update().select_related("contract").get(pk=milestone_id)
+def lock_milestone(milestone_id):
+    """The milestone, locked with the rows above it by its owner (core.locks: they come
+    before this app's payment/release/refund rows, then escrow). payments never imports
+    contracts; the owner is registered in payments.hooks."""
+    return milestone_owner().lock_milestone(milestone_id)
 
 
-def lock_escrow(milestone: Milestone) -> MilestoneEscrow:
+def lock_escrow(milestone) -> MilestoneEscrow:
     escrow, _ = MilestoneEscrow.objects.select_for_update().get_or_create(
         milestone=milestone, defaults={"currency": milestone.contract.currency}
     )

@@ -13,6 +13,7 @@ from core.fsm import check_transition
 from .. import ledger
 from ..alerts import alert_staff
 from ..gateways import GatewayRejected, get_gateway
+from ..hooks import milestone_owner
 from ..models import Payment
 from .common import lock_escrow, lock_milestone
 
@@ -24,7 +25,7 @@ def payment_open_for(milestone) -> Payment | None:
 
 
 def payment_create(*, milestone, payer) -> Payment:
-    """Called by contracts.flow.milestone_fund with the milestone locked."""
+    """Called by contracts.services.milestone_fund with the milestone locked."""
     return Payment.objects.create(
         milestone=milestone, payer=payer, amount_cents=milestone.amount_cents, fee_cents=milestone.fee_cents,
         total_cents=milestone.amount_cents + milestone.fee_cents, currency=milestone.contract.currency,
@@ -84,9 +85,8 @@ def payment_checkout(*, payment: Payment) -> Payment:
 
 def payment_mark_succeeded(*, payment_id, payment_intent_id: str, charge_id: str = "", amount_total: int | None = None,
                            currency: str | None = None, source: str) -> Payment:
-    """The money arrived (webhook, or the simulated gateway). Books it exactly once."""
-    from contracts import flow
-
+    """The money arrived (webhook, or the simulated gateway). Books it exactly once, and
+    tells the milestone's owner (payments.hooks) in the same transaction."""
     with transaction.atomic():
         milestone_id = Payment.objects.values_list("milestone_id", flat=True).get(pk=payment_id)
         milestone = lock_milestone(milestone_id)
@@ -126,7 +126,7 @@ def payment_mark_succeeded(*, payment_id, payment_intent_id: str, charge_id: str
             escrow.save()
         audit.record(payment.payer, "payment.succeeded", payment, amount_cents=payment.amount_cents,
                      fee_cents=payment.fee_cents, source=source, payment_intent=payment.payment_intent_id)
-        flow.milestone_mark_funded(milestone=milestone, payment=payment)
+        milestone_owner().milestone_funded(milestone=milestone, payment=payment)
     return payment
 
 

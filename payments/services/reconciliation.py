@@ -6,8 +6,6 @@ import logging
 from django.db.models import Sum
 from django.utils import timezone
 
-from contracts.models import Milestone
-
 from .. import ledger
 from ..alerts import alert_staff
 from ..gateways import GatewayError, get_gateway
@@ -42,7 +40,7 @@ def _ledger_checks(differences: list, checked: dict) -> None:
         if held_by_ledger < 0:
             differences.append({"check": "escrow_non_negative", "milestone": str(escrow.milestone_id),
                                 "ledger": held_by_ledger})
-        closed = escrow.milestone.status in Milestone.CLOSED
+        closed = escrow.milestone.status in escrow.milestone.CLOSED
         if closed and escrow.milestone_id not in unsettled and escrow.held_cents != 0:
             differences.append({"check": "closed_escrow_zero", "milestone": str(escrow.milestone_id),
                                 "held": escrow.held_cents})

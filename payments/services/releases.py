@@ -73,7 +73,10 @@ def release_create(*, milestone, amount_cents: int, reason: str, actor=None, req
 def release_execute(release_id) -> Release:
     """Perform one release. Raises GatewayUnavailable for the task to retry (same key)."""
     with transaction.atomic():
-        release = Release.objects.select_for_update().select_related("payment", "milestone__contract").get(pk=release_id)
+        # of=("self",): this release row alone; its milestone and contract are only read (a
+        # joined lock would take them out of core.locks order).
+        release = (Release.objects.select_for_update(of=("self",)).select_related("payment", "milestone__contract")
+                   .get(pk=release_id))
         if release.status != Release.Status.PENDING:
             return release
         account = _payouts_ready(release.contractor_id)
@@ -115,7 +118,8 @@ def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_
     with transaction.atomic():
         milestone_id = Release.objects.values_list("milestone_id", flat=True).get(pk=release_id)
         milestone = lock_milestone(milestone_id)
-        release = Release.objects.select_for_update().select_related("milestone__contract__job").get(pk=release_id)
+        release = (Release.objects.select_for_update(of=("self",)).select_related("milestone__contract__job")
+                   .get(pk=release_id))
         if release.status in (Release.Status.SUCCEEDED, Release.Status.REVERSED):
             return release
         if amount_cents is not None and amount_cents != release.amount_cents:

@@ -2,7 +2,7 @@
 
 from django.db.models import Sum
 
-from contracts import flow
+from contracts import services as contract_services
 from contracts.models import Milestone
 from payments import ledger, services
 from payments.models import LedgerEntry, MilestoneEscrow, Payment, PayoutAccount, Refund, Release
@@ -23,7 +23,7 @@ def onboard(contractor, fake=None):
 
 
 def fund_via_checkout(fake, deliver, milestone, homeowner, *, events=("checkout.session.completed",)):
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     session = fake.complete_checkout(payment.checkout_session_id)
     intent = fake.objects[session["payment_intent"]]
     sent = []
@@ -37,7 +37,7 @@ def fund_via_checkout(fake, deliver, milestone, homeowner, *, events=("checkout.
 
 
 def submit(milestone, contractor, files=None):
-    return flow.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="All done, photos attached.",
+    return contract_services.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="All done, photos attached.",
                                  files=files or [png_upload()])
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from contracts import flow
+from contracts import services as contract_services
 from contracts.tests.factories import contract_for
 from core.exceptions import InvalidState
 from payments.models import LedgerTransaction, MilestoneEscrow, Release
@@ -45,10 +45,10 @@ def test_two_simultaneous_approvals_release_once(simulated, homeowner, contracto
     onboard(contractor)
     contract = contract_for(homeowner=homeowner, contractor=contractor)
     milestone = contract.milestones.get(position=1)
-    flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
-    flow.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done", files=[png_upload()])
+    contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    contract_services.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done", files=[png_upload()])
 
-    results = run_at_once(4, lambda: flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk))
+    results = run_at_once(4, lambda: contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk))
 
     releases = [r for r in results if isinstance(r, Release)]
     refused = [r for r in results if isinstance(r, InvalidState)]
@@ -64,7 +64,7 @@ def test_two_simultaneous_approvals_release_once(simulated, homeowner, contracto
 def test_same_webhook_delivered_concurrently_books_once(fake_stripe, homeowner, contractor):
     contract = contract_for(homeowner=homeowner, contractor=contractor)
     milestone = contract.milestones.get(position=1)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     session = fake_stripe.complete_checkout(payment.checkout_session_id)
     payload = json.dumps(fake_stripe.event("checkout.session.completed", session))
     header = sign(payload)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contracts import flow
+from contracts import services as contract_services
 from core.exceptions import InvalidState, PermissionDenied
 from payments import services
 from payments.gateways import GatewayUnavailable
@@ -21,7 +21,7 @@ def approved(fake_stripe, deliver, contract, homeowner, contractor):
     milestone = contract.milestones.get(position=1)
     fund_via_checkout(fake_stripe, deliver, milestone, homeowner)
     submit(milestone, contractor)
-    release = flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)  # on_commit not run
+    release = contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)  # on_commit not run
     return milestone, release
 
 
@@ -170,10 +170,10 @@ def test_stripe_down_at_checkout_then_retry_reuses_the_key(fake_stripe, contract
     milestone = contract.milestones.get(position=1)
     fake_stripe.fail_next("POST", "/v1/checkout/sessions", "timeout_after")
     with pytest.raises(GatewayUnavailable):
-        flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     payment = Payment.objects.get(milestone=milestone)
     assert payment.status == "pending" and not payment.checkout_url
-    again = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    again = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     assert again.pk == payment.pk and again.checkout_url
     assert [c.idempotency_key for c in fake_stripe.calls("POST", "/v1/checkout/sessions")] == [f"fund-{payment.pk}"] * 2
     assert len([o for o in fake_stripe.objects.values() if o["object"] == "checkout.session"]) == 1
@@ -185,9 +185,9 @@ def test_checkout_rejected_frees_the_milestone(fake_stripe, contract, homeowner)
     milestone = contract.milestones.get(position=1)
     fake_stripe.fail_next("POST", "/v1/checkout/sessions", "400")
     with pytest.raises(GatewayRejected):
-        flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     assert Payment.objects.get(milestone=milestone).status == "expired"
-    assert flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk).checkout_url
+    assert contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk).checkout_url
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_funding_someone_elses_milestone(fake_stripe, contract, other_homeowner,
     milestone = contract.milestones.get(position=1)
     for actor in (other_homeowner, contractor):
         with pytest.raises(PermissionDenied):
-            flow.milestone_fund(actor=actor, milestone_id=milestone.pk)
+            contract_services.milestone_fund(actor=actor, milestone_id=milestone.pk)
     assert Payment.objects.count() == 0
 
 
@@ -203,24 +203,24 @@ def test_funding_a_funded_milestone(fake_stripe, deliver, contract, homeowner):
     milestone = contract.milestones.get(position=1)
     fund_via_checkout(fake_stripe, deliver, milestone, homeowner)
     with pytest.raises(InvalidState, match="already funded"):
-        flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
 
 
 def test_approving_unfunded_or_unsubmitted(fake_stripe, deliver, contract, homeowner):
     milestone = contract.milestones.get(position=1)
     with pytest.raises(InvalidState, match="not funded"):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     fund_via_checkout(fake_stripe, deliver, milestone, homeowner)
     with pytest.raises(InvalidState, match="not submitted"):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     assert Release.objects.count() == 0
 
 
 def test_releasing_twice(fake_stripe, approved, homeowner):
     milestone, release = approved
     with pytest.raises(InvalidState, match="already been approved"):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     with pytest.raises(InvalidState):
         services.release_create(milestone=milestone, amount_cents=1, reason="approved")
     services.release_execute(release.pk)
@@ -234,4 +234,4 @@ def test_contractor_cannot_approve_own_work(fake_stripe, deliver, contract, home
     fund_via_checkout(fake_stripe, deliver, milestone, homeowner)
     submit(milestone, contractor)
     with pytest.raises(PermissionDenied):
-        flow.milestone_approve(actor=contractor, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=contractor, milestone_id=milestone.pk)

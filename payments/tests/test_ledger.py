@@ -69,12 +69,12 @@ def test_database_refuses_an_unbalanced_transaction_at_commit():
 
 
 def test_escrow_row_cannot_go_negative(simulated, homeowner, contractor):
-    from contracts import flow
+    from contracts import services as contract_services
     from contracts.tests.factories import contract_for
 
     contract = contract_for(homeowner=homeowner, contractor=contractor)
     milestone = contract.milestones.get(position=1)
-    flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     escrow = MilestoneEscrow.objects.get(milestone=milestone)
     for changes in ({"held_cents": -1, "funded_cents": 30_000, "released_cents": 30_001},
                     {"reserved_cents": 30_001},

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from contracts import flow
+from contracts import services as contract_services
 from payments import services
 from payments.models import MilestoneEscrow, ReconciliationRun
 
@@ -19,7 +19,7 @@ def test_clean_books_reconcile(fake_stripe, deliver, contract, homeowner, contra
     fund_via_checkout(fake_stripe, deliver, milestone, homeowner, events=("payment_intent.succeeded",))
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     run = services.reconcile()
     assert run.ok, run.differences
     assert run.remote_checked and run.checked["remote_transfers"] == 1 and run.checked["remote_payments"] == 1
@@ -40,7 +40,7 @@ def test_differences_are_found_and_alerted(fake_stripe, deliver, contract, homeo
 
 
 def test_command_prints_and_exits_nonzero_on_differences(simulated, contract, homeowner, capsys):
-    flow.milestone_fund(actor=homeowner, milestone_id=contract.milestones.first().pk)
+    contract_services.milestone_fund(actor=homeowner, milestone_id=contract.milestones.first().pk)
     call_command("reconcile")
     assert "Reconciliation OK" in capsys.readouterr().out
     MilestoneEscrow.objects.update(held_cents=1, funded_cents=1)
@@ -53,5 +53,5 @@ def test_command_prints_and_exits_nonzero_on_differences(simulated, contract, ho
 
 def test_periodic_tasks_are_scheduled(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"payments.reconcile", "payments.sweep_stuck", "payments.auto_approve_due",
-            "payments.auto_approve_reminders"} <= tasks
+    assert {"payments.reconcile", "payments.sweep_stuck", "contracts.auto_approve_due",
+            "contracts.auto_approve_reminders"} <= tasks

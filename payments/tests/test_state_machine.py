@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from contracts import flow
+from contracts import services as contract_services
 from contracts.tests.factories import contract_for
 from core.exceptions import ApplicationError
 from payments import services
@@ -46,7 +46,7 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
         @rule(i=st.integers(0, 2), pays=st.booleans())
         def fund(self, i, pays):
             """The homeowner starts Checkout and (maybe) pays at Stripe; the webhooks queue up."""
-            self.attempt(lambda: flow.milestone_fund(actor=homeowner, milestone_id=self.pick(i).pk))
+            self.attempt(lambda: contract_services.milestone_fund(actor=homeowner, milestone_id=self.pick(i).pk))
             payment = Payment.objects.filter(milestone=self.pick(i), status="pending").exclude(
                 checkout_session_id=None).first()
             if not pays or payment is None or fake_stripe.objects[payment.checkout_session_id]["status"] != "open":
@@ -58,16 +58,16 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
 
         @rule(i=st.integers(0, 2))
         def submit(self, i):
-            self.attempt(lambda: flow.milestone_submit(actor=contractor, milestone_id=self.pick(i).pk, notes="Done",
+            self.attempt(lambda: contract_services.milestone_submit(actor=contractor, milestone_id=self.pick(i).pk, notes="Done",
                                                        files=[png_upload()]))
 
         @rule(i=st.integers(0, 2))
         def approve(self, i):
-            self.attempt(lambda: flow.milestone_approve(actor=homeowner, milestone_id=self.pick(i).pk))
+            self.attempt(lambda: contract_services.milestone_approve(actor=homeowner, milestone_id=self.pick(i).pk))
 
         @rule(i=st.integers(0, 2))
         def request_changes(self, i):
-            self.attempt(lambda: flow.milestone_request_changes(actor=homeowner, milestone_id=self.pick(i).pk,
+            self.attempt(lambda: contract_services.milestone_request_changes(actor=homeowner, milestone_id=self.pick(i).pk,
                                                                 note="Please fix"))
 
         @rule(i=st.integers(0, 2), share=st.floats(0.01, 1.0))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contracts import flow
+from contracts import services as contract_services
 from payments import ledger, services
 from payments.models import LedgerTransaction, MilestoneEscrow, Payment, Refund, Release
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_checkout_session_request(fake_stripe, contract, homeowner):
     milestone = contract.milestones.get(position=1)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
 
     [call] = fake_stripe.calls("POST", "/v1/checkout/sessions")
     p = call.params
@@ -41,7 +41,7 @@ def test_fee_rounds_half_up_and_is_shown(fake_stripe, homeowner, contractor):
     from contracts.tests.factories import contract_for
 
     contract = contract_for(homeowner=homeowner, contractor=contractor, milestones=[("Only", 1010)])
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get().pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get().pk)
     assert (payment.amount_cents, payment.fee_cents, payment.total_cents) == (1010, 51, 1061)
     [call] = fake_stripe.calls("POST", "/v1/checkout/sessions")
     assert [line["price_data"]["unit_amount"] for line in call.params["line_items"]] == ["1010", "51"]
@@ -49,8 +49,8 @@ def test_fee_rounds_half_up_and_is_shown(fake_stripe, homeowner, contractor):
 
 def test_funding_twice_reuses_the_open_checkout(fake_stripe, contract, homeowner):
     milestone = contract.milestones.get(position=1)
-    first = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
-    second = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    first = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    second = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     assert first.pk == second.pk and first.checkout_url == second.checkout_url
     assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
     assert Payment.objects.filter(milestone=milestone).count() == 1
@@ -76,7 +76,7 @@ def test_release_transfer_request(fake_stripe, deliver, contract, homeowner, con
     payment, _ = fund_via_checkout(fake_stripe, deliver, milestone, homeowner)
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        release = flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        release = contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
 
     [call] = fake_stripe.calls("POST", "/v1/transfers")
     assert call.idempotency_key == f"release-{release.pk}"
@@ -152,7 +152,7 @@ def test_release_waits_for_payouts_then_goes_by_itself(fake_stripe, deliver, con
     fund_via_checkout(fake_stripe, deliver, milestone, homeowner)
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        release = flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        release = contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     release.refresh_from_db()
     assert release.status == Release.Status.WAITING
     assert fake_stripe.calls("POST", "/v1/transfers") == []

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from contracts import flow
+from contracts import services as contract_services
 from payments.models import MilestoneEscrow, Payment, PayoutAccount, Release, WebhookEvent
 
 from .conftest import sign
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def paid(fake_stripe, contract, homeowner):
     """A milestone whose Checkout was paid at Stripe; no webhook delivered yet."""
     milestone = contract.milestones.get(position=1)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     session = fake_stripe.complete_checkout(payment.checkout_session_id)
     intent = fake_stripe.objects[session["payment_intent"]]
     return milestone, payment, session, intent
@@ -118,12 +118,12 @@ def test_failure_then_success_moves_forward(fake_stripe, deliver, paid):
 
 def test_expired_session_frees_the_milestone(fake_stripe, deliver, contract, homeowner):
     milestone = contract.milestones.get(position=1)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     session = dict(fake_stripe.public(payment.checkout_session_id), status="expired")
     deliver(fake_stripe.event("checkout.session.expired", session))
     payment.refresh_from_db()
     assert payment.status == "expired"
-    again = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    again = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     assert again.pk != payment.pk and again.status == "pending"
 
 
@@ -195,7 +195,7 @@ def test_transfer_reversed_alerts_staff_and_books_the_return(fake_stripe, delive
     fund_via_checkout(fake_stripe, deliver, milestone, homeowner)
     submit(milestone, contractor)
     with django_capture_on_commit_callbacks(execute=True):
-        release = flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+        release = contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     release.refresh_from_db()
     transfer = dict(fake_stripe.public(release.transfer_id), reversed=True, amount_reversed=30_000,
                     reversals={"data": [{"id": "trr_1"}]})

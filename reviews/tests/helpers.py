@@ -1,4 +1,4 @@
-from contracts import flow
+from contracts import services as contract_services
 from contracts.tests.factories import contract_for
 from payments.tests.helpers import onboard
 from payments.tests.images import png_upload
@@ -9,9 +9,9 @@ def completed_contract(homeowner, contractor, amount=20_000):
     contract = contract_for(homeowner=homeowner, contractor=contractor, milestones=[("All the work", amount)])
     milestone = contract.milestones.get()
     onboard(contractor)
-    flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
-    flow.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done.", files=[png_upload()])
-    flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+    contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    contract_services.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done.", files=[png_upload()])
+    contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
     contract.refresh_from_db()
     assert contract.status == "completed"
     return contract

@@ -165,7 +165,7 @@ def test_every_catalogue_event_has_a_builder():
 def test_the_milestone_lifecycle_services_emit_funded_submitted_released(people, subscribed, contract, settings,
                                                                        django_capture_on_commit_callbacks):
     """Real services, simulated gateway: fund -> submit -> approve; both parties get each event."""
-    from contracts import flow
+    from contracts import services as flow
     from core.models import OutboxEvent
     from payments.tests.helpers import onboard
     from payments.tests.images import png_upload

@@ -7,7 +7,7 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
-SEED_ORDER = ["accounts", "jobs", "bids", "contracts", "payments", "disputes", "reviews", "notifications"]
+SEED_ORDER = ["accounts", "jobs", "bids", "payments", "contracts", "disputes", "reviews", "notifications"]
 
 
 class Command(BaseCommand):

@@ -1,7 +1,10 @@
+"""Forms of the milestone lifecycle: submitting completion, requesting changes."""
+
 from django import forms
 
-from contracts.evidence import MAX_FILES
 from core.forms import MultipleFileField
+
+from .evidence import MAX_FILES
 
 
 class SubmitForm(forms.Form):

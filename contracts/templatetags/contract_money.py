@@ -1,6 +1,6 @@
 """Money data for the contract page's extension templates, computed once per request.
 
-The contract page includes payments/_milestone_actions.html once per milestone; the first
+The contract page includes contracts/_milestone_actions.html once per milestone; the first
 call computes the whole contract's money (a fixed number of queries) and caches it on the
 request, so the page's query count does not grow with its milestones.
 """

@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone
 
 import payments.tests.conftest as money_fixtures
-from contracts import flow
-from contracts.models import Contract, Milestone
+from contracts import services as contract_services
+from contracts.models import Contract, EvidenceFile, Milestone, Submission
 from contracts.tests.factories import contract_for
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from notifications.models import Notification
-from payments.models import EvidenceFile, MilestoneEscrow, Payment, PayoutAccount, Release, Submission
+from payments.models import MilestoneEscrow, Payment, PayoutAccount, Release
 from payments.tests.helpers import assert_books_balanced, onboard
 from payments.tests.images import PDF, pdf_upload, png_upload
 
@@ -30,14 +30,14 @@ def contract(simulated, homeowner, contractor):
 @pytest.fixture
 def funded(contract, homeowner):
     milestone = contract.milestones.get(position=1)
-    flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     milestone.refresh_from_db()
     return milestone
 
 
 def test_simulated_funding_is_immediate_and_activates_the_contract(contract, homeowner, contractor):
     milestone = contract.milestones.get(position=1)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
     milestone.refresh_from_db()
     contract.refresh_from_db()
     assert payment.status == "succeeded" and payment.payment_intent_id.startswith("sim_pi_")
@@ -50,14 +50,14 @@ def test_simulated_funding_is_immediate_and_activates_the_contract(contract, hom
 
 
 def test_second_milestone_keeps_contract_active(contract, homeowner, funded):
-    flow.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=2).pk)
+    contract_services.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=2).pk)
     contract.refresh_from_db()
     assert contract.status == "active"
 
 
 def test_submit_stores_files_privately_and_starts_the_clock(funded, contractor, homeowner, settings):
     before = timezone.now()
-    submission = flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Rough-in done.",
+    submission = contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Rough-in done.",
                                        files=[png_upload(), pdf_upload()])
     funded.refresh_from_db()
     assert funded.status == "submitted"
@@ -76,7 +76,7 @@ def test_submit_stores_files_privately_and_starts_the_clock(funded, contractor, 
 ])
 def test_submit_file_count(funded, contractor, files, message):
     with pytest.raises(ValidationFailed, match=message):
-        flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=files)
+        contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=files)
     assert Submission.objects.count() == 0
 
 
@@ -91,34 +91,34 @@ def test_submit_rejects_files_by_content(funded, contractor, name, data):
 
     upload = SimpleUploadedFile(name, data, content_type="image/png")
     with pytest.raises(ValidationFailed):
-        flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[upload])
+        contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[upload])
     assert EvidenceFile.objects.count() == 0
 
 
 def test_submit_needs_notes_and_the_contractor(funded, contractor, homeowner, other_contractor):
     with pytest.raises(ValidationFailed):
-        flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="  ", files=[png_upload()])
+        contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="  ", files=[png_upload()])
     for actor in (homeowner, other_contractor):
         with pytest.raises(PermissionDenied):
-            flow.milestone_submit(actor=actor, milestone_id=funded.pk, notes="x", files=[png_upload()])
+            contract_services.milestone_submit(actor=actor, milestone_id=funded.pk, notes="x", files=[png_upload()])
 
 
 def test_cannot_submit_unfunded(contract, contractor):
     with pytest.raises(InvalidState, match="funded"):
-        flow.milestone_submit(actor=contractor, milestone_id=contract.milestones.get(position=1).pk, notes="x",
+        contract_services.milestone_submit(actor=contractor, milestone_id=contract.milestones.get(position=1).pk, notes="x",
                               files=[png_upload()])
 
 
 def test_request_changes_stops_the_clock_and_resubmission_restarts_it(funded, contractor, homeowner):
-    first = flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
-    flow.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="Caulk the tub edge please.")
+    first = contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
+    contract_services.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="Caulk the tub edge please.")
     funded.refresh_from_db()
     first.refresh_from_db()
     assert funded.status == "funded" and funded.auto_approve_at is None
     assert first.changes_requested_note == "Caulk the tub edge please."
     assert Notification.objects.filter(recipient=contractor, event="milestone.changes_requested").exists()
-    assert flow.milestones_auto_approve_due(now=timezone.now() + timedelta(days=30)) == 0
-    second = flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Caulked", files=[png_upload()])
+    assert contract_services.milestones_auto_approve_due(now=timezone.now() + timedelta(days=30)) == 0
+    second = contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Caulked", files=[png_upload()])
     funded.refresh_from_db()
     assert funded.status == "submitted" and funded.auto_approve_at
     assert Submission.objects.filter(milestone=funded).count() == 2 and second.pk != first.pk
@@ -126,22 +126,22 @@ def test_request_changes_stops_the_clock_and_resubmission_restarts_it(funded, co
 
 def test_request_changes_validation(funded, contractor, homeowner):
     with pytest.raises(InvalidState):
-        flow.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="x")
-    flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
+        contract_services.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="x")
+    contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
     with pytest.raises(ValidationFailed):
-        flow.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="")
+        contract_services.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="")
     with pytest.raises(ValidationFailed):
-        flow.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="x" * 2001)
+        contract_services.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="x" * 2001)
     with pytest.raises(PermissionDenied):
-        flow.milestone_request_changes(actor=contractor, milestone_id=funded.pk, note="I want changes")
+        contract_services.milestone_request_changes(actor=contractor, milestone_id=funded.pk, note="I want changes")
 
 
 def test_approve_releases_at_once_with_a_ready_payout_account(funded, contractor, homeowner,
                                                               django_capture_on_commit_callbacks):
     onboard(contractor)
-    flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
+    contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
     with django_capture_on_commit_callbacks(execute=True):
-        release = flow.milestone_approve(actor=homeowner, milestone_id=funded.pk)
+        release = contract_services.milestone_approve(actor=homeowner, milestone_id=funded.pk)
     release.refresh_from_db()
     funded.refresh_from_db()
     assert funded.status == "released" and funded.released_at and funded.closed_at
@@ -154,10 +154,10 @@ def test_approve_releases_at_once_with_a_ready_payout_account(funded, contractor
 def test_last_release_completes_contract_and_job(contract, contractor, homeowner, django_capture_on_commit_callbacks):
     onboard(contractor)
     for milestone in contract.milestones.order_by("position"):
-        flow.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
-        flow.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done", files=[png_upload()])
+        contract_services.milestone_fund(actor=homeowner, milestone_id=milestone.pk)
+        contract_services.milestone_submit(actor=contractor, milestone_id=milestone.pk, notes="Done", files=[png_upload()])
         with django_capture_on_commit_callbacks(execute=True):
-            flow.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
+            contract_services.milestone_approve(actor=homeowner, milestone_id=milestone.pk)
         contract.refresh_from_db()
         if milestone.position == 1:
             assert contract.status == "active"
@@ -173,33 +173,33 @@ def test_last_release_completes_contract_and_job(contract, contractor, homeowner
 
 def test_auto_approve_after_the_deadline(funded, contractor, homeowner, django_capture_on_commit_callbacks):
     onboard(contractor)
-    flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
+    contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
     funded.refresh_from_db()
-    assert flow.milestones_auto_approve_due(now=funded.auto_approve_at - timedelta(minutes=1)) == 0
+    assert contract_services.milestones_auto_approve_due(now=funded.auto_approve_at - timedelta(minutes=1)) == 0
     Milestone.objects.filter(pk=funded.pk).update(auto_approve_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert flow.milestones_auto_approve_due() == 1
+        assert contract_services.milestones_auto_approve_due() == 1
     release = Release.objects.get(milestone=funded)
     assert release.reason == "auto_approved" and release.status == "succeeded"
-    assert flow.milestones_auto_approve_due() == 0  # nothing left, nothing twice
+    assert contract_services.milestones_auto_approve_due() == 0  # nothing left, nothing twice
 
 
 def test_auto_approve_reminders_7_3_1_once_each(funded, contractor, homeowner):
-    flow.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
+    contract_services.milestone_submit(actor=contractor, milestone_id=funded.pk, notes="Done", files=[png_upload()])
     funded.refresh_from_db()
     deadline = funded.auto_approve_at
     reminders = lambda: Notification.objects.filter(recipient=homeowner, event="milestone.auto_approve_reminder")  # noqa: E731
-    assert flow.auto_approve_reminders_send(now=deadline - timedelta(days=8)) == 0
+    assert contract_services.auto_approve_reminders_send(now=deadline - timedelta(days=8)) == 0
     for days in (7, 3, 1):
         now = deadline - timedelta(days=days) + timedelta(hours=1)
-        flow.auto_approve_reminders_send(now=now)
-        flow.auto_approve_reminders_send(now=now + timedelta(minutes=30))  # the hourly job runs again
+        contract_services.auto_approve_reminders_send(now=now)
+        contract_services.auto_approve_reminders_send(now=now + timedelta(minutes=30))  # the hourly job runs again
     assert reminders().count() == 3
     assert sorted(n.body for n in reminders())  # rendered
 
 
 def test_cancel_awaiting_funding_returns_job_to_reviewing(contract, homeowner):
-    flow.contract_cancel(actor=homeowner, contract_id=contract.pk)
+    contract_services.contract_cancel(actor=homeowner, contract_id=contract.pk)
     contract.refresh_from_db()
     contract.job.refresh_from_db()
     contract.bid.refresh_from_db()
@@ -209,16 +209,16 @@ def test_cancel_awaiting_funding_returns_job_to_reviewing(contract, homeowner):
 
 def test_cancel_refused_once_funded_or_by_others(contract, homeowner, contractor, funded):
     with pytest.raises(PermissionDenied):
-        flow.contract_cancel(actor=contractor, contract_id=contract.pk)
+        contract_services.contract_cancel(actor=contractor, contract_id=contract.pk)
     with pytest.raises(InvalidState):
-        flow.contract_cancel(actor=homeowner, contract_id=contract.pk)
+        contract_services.contract_cancel(actor=homeowner, contract_id=contract.pk)
     assert Contract.objects.get(pk=contract.pk).status == "active"
 
 
 def test_cancel_closes_an_open_stripe_checkout_first(fake_stripe, homeowner, contractor):
     contract = contract_for(homeowner=homeowner, contractor=contractor)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=1).pk)
-    flow.contract_cancel(actor=homeowner, contract_id=contract.pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=1).pk)
+    contract_services.contract_cancel(actor=homeowner, contract_id=contract.pk)
     assert fake_stripe.calls("POST", f"/v1/checkout/sessions/{payment.checkout_session_id}/expire")
     assert Payment.objects.get(pk=payment.pk).status == "expired"
     assert Contract.objects.get(pk=contract.pk).status == "cancelled"
@@ -226,17 +226,17 @@ def test_cancel_closes_an_open_stripe_checkout_first(fake_stripe, homeowner, con
 
 def test_cancel_refused_when_the_checkout_was_already_paid(fake_stripe, homeowner, contractor):
     contract = contract_for(homeowner=homeowner, contractor=contractor)
-    payment = flow.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=1).pk)
+    payment = contract_services.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=1).pk)
     fake_stripe.complete_checkout(payment.checkout_session_id)  # paid; webhook not here yet
     with pytest.raises(InvalidState, match="in progress"):
-        flow.contract_cancel(actor=homeowner, contract_id=contract.pk)
+        contract_services.contract_cancel(actor=homeowner, contract_id=contract.pk)
     assert Contract.objects.get(pk=contract.pk).status == "awaiting_funding"
 
 
 def test_funding_a_cancelled_contract_is_refused(contract, homeowner):
-    flow.contract_cancel(actor=homeowner, contract_id=contract.pk)
+    contract_services.contract_cancel(actor=homeowner, contract_id=contract.pk)
     with pytest.raises(InvalidState):
-        flow.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=1).pk)
+        contract_services.milestone_fund(actor=homeowner, milestone_id=contract.milestones.get(position=1).pk)
 
 
 def test_payout_account_created_ready_with_simulated_gateway(contractor, simulated):

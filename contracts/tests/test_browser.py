@@ -8,9 +8,8 @@ import pytest
 from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
 from contracts.tests.factories import contract_for
 from payments.models import Release
-
-from .helpers import onboard
-from .images import png_bytes
+from payments.tests.helpers import onboard
+from payments.tests.images import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
