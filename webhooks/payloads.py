@@ -128,9 +128,11 @@ def _public(review_id):
 
 
 def message_received(event: OutboxEvent) -> list[tuple]:
-    """A contract message: the emitting service names the recipients in event.data (the
-    messaging app decides who is in a conversation); each gets the message as the API shows it
-    to them, via the builder that app registers (MESSAGE_BUILDERS), else the ids only."""
+    """A contract message: the emitting service names the recipients in event.data
+    (`outbox.emit("message.received", message, data={"recipient_ids": [...], "contract_id": ...})`;
+    the messaging app decides who is in a conversation). Each recipient who may still see the
+    contract gets the message ids; once messaging's API serializer exists, add it to
+    MESSAGE_BUILDERS here (keyed by "messaging.message") so they get the message as GET shows it."""
     from django.contrib.auth import get_user_model
 
     users = list(get_user_model().objects.filter(pk__in=event.data.get("recipient_ids", [])))
@@ -147,7 +149,7 @@ def message_received(event: OutboxEvent) -> list[tuple]:
     return _each(users, ids_only)
 
 
-# object_type ("app.model") -> (user, object_id) -> data; filled in where the messaging API lives.
+# object_type ("app.model") -> (user, object_id) -> data, built with that app's API serializer.
 MESSAGE_BUILDERS: dict[str, Callable] = {}
 
 BUILDERS: dict[str, Callable[[OutboxEvent], list[tuple]]] = {

@@ -183,3 +183,13 @@ def test_the_milestone_lifecycle_services_emit_funded_submitted_released(people,
         services.fanout(event.pk)
         who = {m.endpoint_id for m in WebhookMessage.objects.filter(event=event)}
         assert who == {subscribed["owner"].pk, subscribed["bidder"].pk}
+
+
+def test_message_received_goes_to_the_named_recipients_who_can_see_the_contract(people, subscribed, contract):
+    """Messaging emits with the recipients named; a recipient outside the contract gets nothing."""
+    event = outbox.emit("message.received", contract.milestones.first(), data={
+        "recipient_ids": [str(people["bidder"].pk), str(people["other_contractor"].pk)], "contract_id": str(contract.pk)})
+    services.fanout(event.pk)
+    bodies = {m.endpoint_id: json.loads(m.payload) for m in WebhookMessage.objects.filter(event=event)}
+    assert set(bodies) == {subscribed["bidder"].pk}
+    assert bodies[subscribed["bidder"].pk]["data"]["contract"] == str(contract.pk)
