@@ -118,10 +118,13 @@ def api_client():
 @pytest.fixture
 def api_as():
     """api_as(user) -> an APIClient authenticated with a real bearer token of that user."""
+    from accounts.scopes import role_scopes
     from accounts.services import api_token_create
 
-    def make(user):
-        _, raw = api_token_create(actor=user, name="test")
+    def make(user, scopes=None):
+        # Every scope the role has (money movement included) unless a test narrows it.
+        scopes = role_scopes(user.role, staff=user.is_staff) if scopes is None else scopes
+        _, raw = api_token_create(actor=user, name="test", scopes=scopes)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         return client

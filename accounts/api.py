@@ -11,6 +11,7 @@ from core.throttling import AuthThrottle
 from notifications import security
 
 from . import api_phone, selectors, services, twofactor
+from . import scopes as token_scopes
 from .models import ApiToken, User
 
 
@@ -29,7 +30,7 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+        fields = ["id", "name", "prefix", "scopes", "expires_at", "created_at", "last_used_at"]
 
 
 class TokenCreatedSerializer(TokenSerializer):
@@ -43,6 +44,11 @@ class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     name = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(token_scopes.SCOPES)), required=False, allow_empty=False,
+        help_text="Default: your role's scopes without payments:write (money movement is opt-in).",
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, help_text="Default: never expires.")
 
 
 class TokenObtainView(APIView):
@@ -69,7 +75,10 @@ class TokenObtainView(APIView):
                 "This account signs in with two-factor authentication. Create a token on the "
                 "API tokens page of your account settings instead.", code="two_factor_required",
             )
-        token, raw = services.api_token_create(actor=user, name=data.validated_data.get("name") or "API token", request=request)
+        token, raw = services.api_token_create(
+            actor=user, name=data.validated_data.get("name") or "API token", scopes=data.validated_data.get("scopes"),
+            expires_at=data.validated_data.get("expires_at"), request=request,
+        )
         security.api_token_created(user, token, request=request)
         body = TokenSerializer(token).data | {"token": raw}
         return Response(body, status=status.HTTP_201_CREATED)

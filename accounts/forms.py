@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 
@@ -118,7 +120,26 @@ class ContractorOnboardingForm(forms.ModelForm):
 
 
 class ApiTokenForm(forms.Form):
+    EXPIRY_CHOICES = [("", "Never"), ("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
+
     name = forms.CharField(max_length=80, label="Token name", help_text="e.g. 'Accounting sync'. Only you see it.")
+    scopes = forms.MultipleChoiceField(
+        label="What this token may do", widget=forms.CheckboxSelectMultiple,
+        help_text="Money movement (payments:write) is off unless you tick it.",
+    )
+    expires_in_days = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from . import scopes
+
+        super().__init__(*args, **kwargs)
+        available = scopes.role_scopes(user.role, staff=user.is_staff)
+        self.fields["scopes"].choices = [(s, f"{s} — {scopes.SCOPES[s]}") for s in available]
+        self.fields["scopes"].initial = scopes.default_scopes(user.role, staff=user.is_staff)
+
+    def expires_at(self):
+        days = self.cleaned_data.get("expires_in_days")
+        return timezone.now() + timedelta(days=int(days)) if days else None
 
 
 class AccountEraseForm(forms.Form):

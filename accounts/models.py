@@ -180,6 +180,8 @@ class ApiToken(BaseModel):
     # Why it stopped working: the security email after a password change lists the tokens
     # revoked with it (selectors.tokens_revoked_with_password).
     revoked_reason = models.CharField(max_length=20, choices=RevokedReason.choices, blank=True)
+    scopes = models.JSONField(default=list, blank=True, help_text="accounts.scopes names; see API.md: Scopes.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Refused from this time on; empty: no expiry.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -191,6 +193,12 @@ class ApiToken(BaseModel):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
 
 
 class DataExport(BaseModel):

@@ -7,6 +7,7 @@ import audit
 from core import timezones
 from core.exceptions import InvalidState, ValidationFailed
 
+from . import scopes as token_scopes
 from .models import ApiToken, ContractorProfile, HomeownerProfile, User
 from .tokens import generate_token, hash_token
 
@@ -67,18 +68,39 @@ def contractor_profile_save(*, actor: User, trades, request=None, **fields) -> C
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str, request=None) -> tuple[ApiToken, str]:
-    """Returns the token row and the raw secret, which is shown once and never stored."""
+def api_token_create(
+    *, actor: User, name: str, scopes: list[str] | None = None, expires_at=None, request=None
+) -> tuple[ApiToken, str]:
+    """Returns the token row and the raw secret, which is shown once and never stored.
+
+    `scopes` None: the role's defaults (money movement off). A scope the role cannot use is
+    refused rather than silently dropped, so a partner learns at once why a call would fail."""
     name = (name or "").strip() or "API token"
     if len(name) > 80:
         raise ValidationFailed("Token names are at most 80 characters.", fields={"name": ["Too long."]})
+    if scopes is None:
+        scopes = token_scopes.default_scopes(actor.role, staff=actor.is_staff)
+    allowed = token_scopes.role_scopes(actor.role, staff=actor.is_staff)
+    unknown = [s for s in scopes if s not in allowed]
+    if unknown:
+        raise ValidationFailed(
+            f"Scopes not available to your account: {', '.join(sorted(unknown))}.", fields={"scopes": [f"Not available: {s}" for s in unknown]}
+        )
+    if not scopes:
+        raise ValidationFailed("Choose at least one scope.", fields={"scopes": ["Choose at least one scope."]})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed("The expiry must be in the future.", fields={"expires_at": ["Must be in the future."]})
     # Lock the user row so two parallel requests cannot both pass the cap.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise InvalidState(f"You already have {MAX_ACTIVE_TOKENS} active tokens; revoke one first.")
     raw = generate_token()
-    token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:10], key_hash=hash_token(raw))
-    audit.record(actor, "api_token.created", token, request, name=name)
+    ordered = [s for s in token_scopes.ALL_SCOPES if s in set(scopes)]
+    token = ApiToken.objects.create(
+        user=actor, name=name, prefix=raw[:10], key_hash=hash_token(raw), scopes=ordered, expires_at=expires_at
+    )
+    audit.record(actor, "api_token.created", token, request, name=name, scopes=ordered,
+                 expires_at=expires_at.isoformat() if expires_at else None)
     return token, raw
 
 

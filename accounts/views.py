@@ -64,10 +64,13 @@ def settings_profile(request):
 
 @login_required
 def api_tokens(request):
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            token, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"], request=request)
+            token, raw = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
+                expires_at=form.expires_at(), request=request,
+            )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:

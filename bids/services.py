@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import audit
+from core import outbox
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from core.money import MAX_AMOUNT_CENTS, format_cents
@@ -133,6 +134,7 @@ def bid_place(*, actor, job: Job, request=None, **terms) -> Bid:
         raise Conflict("You already have a bid on this job; revise it instead.") from exc
     _write_milestones(bid, clean["milestones"])
     audit.record(actor, "bid.placed", bid, request, job=str(job.pk), amount_cents=bid.amount_cents)
+    outbox.emit("bid.received", bid)
     announce.bid_placed(bid, revised=False)
     return bid
 

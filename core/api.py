@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -88,3 +89,26 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 100
     ordering = "-created_at"
 
+    def get_page_size(self, request):
+        """A page_size that is not a whole number from 1 to 100 is a 400, not silently 20."""
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= self.max_page_size:
+            raise exceptions.ValidationError({self.page_size_query_param: [
+                f"A whole number from 1 to {self.max_page_size}."]})
+        return int(raw[0])
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == self.page_size_query_param:
+                param["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return params
+
+
+@csrf_exempt  # a 404 changes nothing; without this a cookie-carrying POST got the HTML CSRF page
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """The last route under /api/v1/: unknown paths answer the error shape (also under DEBUG,
+    where Django would otherwise render its HTML technical 404)."""
+    return json_error(request, "not_found", "No such endpoint. See /api/docs/ for the list.", 404)

@@ -63,6 +63,35 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+class ApiErrorMiddleware:
+    """Under DEBUG, an unhandled exception in /api/ still answers the API's error shape.
+
+    Without DEBUG Django calls handler500 (core.views.server_error), which already does; with
+    DEBUG it renders the HTML technical page, which partners' clients cannot parse. The
+    exception is logged with its traceback and reported like any other.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.conf import settings
+        from django.core.signals import got_request_exception
+
+        from .api import json_error
+
+        if not settings.DEBUG or not request.path.startswith("/api/"):
+            return None
+        import logging
+
+        logging.getLogger("django.request").error("Internal Server Error: %s", request.path, exc_info=exception)
+        got_request_exception.send(sender=None, request=request)
+        return json_error(request, "server_error", "An error occurred on our side and our team has been told.", 500)
+
+
 class UserTimezoneMiddleware:
     """Show times in the signed-in person's time zone (User.time_zone: set from their ZIP
     code, changeable in settings); anonymous visitors and unknown zones see UTC."""

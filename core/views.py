@@ -32,3 +32,9 @@ def server_error(request):
 def service_unavailable(request, exception=None):
     return _error(request, 503, "service_unavailable", "We'll be right back",
                   "The site can't reach its database right now. Nothing you sent was lost; please try again in a minute.")
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal: the API's error shape under /api/, the site's error page elsewhere."""
+    return _error(request, 403, "permission_denied", "Not allowed",
+                  "The form expired or came from another site. Go back, reload the page and try again.")

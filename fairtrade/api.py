@@ -1,6 +1,8 @@
 """/api/v1/: each app's API routes, listed by hand (the order is the OpenAPI schema's)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from core.api import api_not_found
 
 urlpatterns = [
     path("", include("accounts.api")),
@@ -14,4 +16,7 @@ urlpatterns = [
     path("", include("notifications.api")),
     path("", include("analytics.api")),
     path("", include("messaging.api")),
+    path("", include("webhooks.api")),
+    # Last: any other /api/v1/ path answers the JSON error shape, also under DEBUG.
+    re_path(r"^", api_not_found, name="api-not-found"),
 ]

@@ -23,8 +23,10 @@ from messaging import privacy as messaging
 from notifications import privacy as notifications
 from payments import privacy as payments
 from reviews import privacy as reviews
+from webhooks import privacy as webhooks
 
-CONTRIBUTORS = (accounts, jobs, bids, contracts, payments, disputes, reviews, messaging, notifications, analytics, audit)
+CONTRIBUTORS = (accounts, jobs, bids, contracts, payments, disputes, reviews, messaging, webhooks, notifications, analytics,
+                audit)
 
 
 def erasure_blockers(user):

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 import audit
+from core import outbox
 from core.contact import contact_details_in, describe
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
@@ -143,6 +144,7 @@ def job_publish(*, actor, job: Job, request=None) -> Job:
     job.published_at = timezone.now()
     job.save(update_fields=["status", "published_at", "updated_at"])
     audit.record(actor, "job.published", job, request)
+    outbox.emit("job.published", job)
     return job
 
 
@@ -156,6 +158,7 @@ def _close_bidding(job: Job, *, actor, request=None, reason: str) -> Job:
     job.bidding_closed_at = timezone.now()
     job.save(update_fields=["status", "bidding_closed_at", "updated_at"])
     audit.record(actor, "job.bidding_closed", job, request, reason=reason, bid_count=len(active))
+    outbox.emit("job.bidding_closed", job)
     announce.bidding_closed(job, bidder_ids=active)
     return job
 

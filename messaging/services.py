@@ -9,6 +9,7 @@ from django.utils import timezone
 
 import audit
 from contracts.models import Contract
+from core import outbox
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from disputes.models import Dispute
 from disputes.services.opening import clean_files
@@ -67,6 +68,8 @@ def message_post(*, actor, contract_id, body: str, files=(), request=None) -> Me
         if cleaned:
             context["attachment_count"] = len(cleaned)
         notify("message.received", recipient, context, target=message)
+        outbox.emit("message.received", message, data={"recipient_ids": [str(recipient.pk)],
+                                                        "contract_id": str(contract.pk)})
     return message
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -43,7 +44,10 @@ class NotificationListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Notification.objects.none()
-        unread = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        raw = self.request.query_params.get("unread", "").lower()
+        if raw not in {"", "1", "true", "yes", "0", "false", "no"}:
+            raise ValidationError({"unread": ["true or false."]})
+        unread = raw in {"1", "true", "yes"}
         return selectors.notifications_of(self.request.user, unread_only=unread)
 
 

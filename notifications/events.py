@@ -169,6 +169,10 @@ _EVENTS = [
     Event("change_order.decided", "Change accepted or declined", "The other party answered your proposed change.",
           ANYONE, fields=("job_title", "decided_by_name", "decision", "summary"), optional=("version",),
           group="Contract changes"),
+    # --- Partner API (webhooks app) -------------------------------------------------------
+    Event("webhook.endpoint_disabled", "Webhook endpoint disabled",
+          "We stopped sending to one of your webhook endpoints after it kept failing or answered 410 Gone.",
+          ANYONE, fields=("endpoint_url", "reason"), essential=True, group="Account and security"),
     # --- Reviews --------------------------------------------------------------------------
     Event("review.received", "New review", "A review about you was published.",
           ANYONE, fields=("job_title", "reviewer_name", "rating"), group="Reviews"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 import audit
 from accounts.models import ContractorProfile
 from contracts.models import Contract
+from core import outbox
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from disputes.models import Dispute
@@ -85,6 +86,7 @@ def _publish(reviews, *, now) -> int:
         review.published_at = now
         review.save(update_fields=["status", "published_at", "updated_at"])
         audit.record(None, "review.published", review, contract=str(review.contract_id))
+        outbox.emit("review.published", review)
         subjects.add(review.subject_id)
         _notify_later(review)
     for subject_id in sorted(subjects, key=str):

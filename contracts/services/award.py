@@ -11,6 +11,7 @@ from django.utils import timezone
 import audit
 from bids import announce
 from bids.models import Bid
+from core import outbox
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from core.money import fee_cents
@@ -33,6 +34,7 @@ def contract_create_from_bid(bid, *, job) -> Contract:
         )
         for row in bid.milestones.order_by("position")
     )
+    outbox.emit("contract.created", contract)
     return contract
 
 

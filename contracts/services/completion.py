@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 import audit
+from core import outbox
 from core.exceptions import InvalidState, ValidationFailed
 from core.fsm import check_transition
 from payments import services as money
@@ -55,6 +56,7 @@ def milestone_submit(*, actor, milestone_id, notes: str, files, request=None) ->
         milestone.save(update_fields=["status", "submitted_at", "auto_approve_at", "updated_at"])
         audit.record(actor, "milestone.submitted", milestone, request=request, submission=str(submission.pk),
                      files=len(cleaned))
+        outbox.emit("milestone.submitted", milestone)
         send("milestone.submitted", [contract.homeowner],
              {"job_title": contract.job.title, "milestone_title": milestone.title,
               "amount_cents": milestone.amount_cents, "contractor_name": contract.contractor.display_name,
@@ -93,6 +95,7 @@ def milestone_approve(*, actor, milestone_id, request=None, auto: bool = False) 
         )
         audit.record(None if auto else actor, "milestone.auto_approved" if auto else "milestone.approved", milestone,
                      request=request, release=str(release.pk))
+        outbox.emit("milestone.released", milestone)
         send("milestone.released", [contract.homeowner],
              {"job_title": contract.job.title, "milestone_title": milestone.title,
               "amount_cents": milestone.amount_cents, "contractor_name": contract.contractor.display_name,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import audit
+from core import outbox
 from core.exceptions import InvalidState
 from core.fsm import check_transition
 from payments import services as money
@@ -67,6 +68,7 @@ def milestone_mark_funded(*, milestone: Milestone, payment: Payment) -> None:
         contract.save(update_fields=["status", "activated_at", "updated_at"])
         audit.record(None, "contract.activated", contract)
     audit.record(payment.payer, "milestone.funded", milestone, payment=str(payment.pk))
+    outbox.emit("milestone.funded", milestone)
     url = contract_url(contract)
     send("milestone.funded", [contract.contractor],
          {"job_title": contract.job.title, "milestone_title": milestone.title, "amount_cents": milestone.amount_cents,

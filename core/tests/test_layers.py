@@ -22,6 +22,9 @@ LAYERS = {
     "contracts": 6,
     "disputes": 7, "reviews": 7,
     "analytics": 8, "messaging": 8,
+    # Partner webhooks build each recipient's payload from every app's API serializers and
+    # selectors, so they sit on top; lower services only write core.outbox rows.
+    "webhooks": 8,
     "dashboard": 9,
 }
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contracts.evidence import clean_evidence
 from contracts.models import Milestone
+from core import outbox
 from core.exceptions import Conflict, InvalidState, ValidationFailed
 from core.fsm import check_transition
 from core.money import format_cents
@@ -108,6 +109,7 @@ def dispute_open(*, actor, milestone_id, reason: str, description: str, requeste
         event(dispute, DisputeEvent.Kind.OPENED, actor, dispute.get_reason_display())
         record(actor, "dispute.opened", dispute, request=request, reason=reason, requested_refund_cents=requested,
                files=len(cleaned))
+        outbox.emit("dispute.opened", dispute)
         other = contract.contractor if role == "homeowner" else contract.homeowner
         send_later("dispute.opened", [other], {
             **base_context(dispute), "milestone_title": milestone.title, "opened_by_name": actor.display_name,

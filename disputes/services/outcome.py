@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contracts import services as contract_services
 from contracts.models import Milestone
+from core import outbox
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from core.money import format_cents
@@ -79,6 +80,7 @@ def resolve_locked(*, milestone, dispute: Dispute, contractor_cents: int, actor,
     record(actor, "dispute.resolved", dispute, request=request, outcome=outcome, contractor_amount_cents=contractor_cents,
            refund_cents=refund_cents, fee_refund_cents=fee_back, offer=str(offer.pk) if offer else "",
            release=str(release.pk) if release else "", refund=str(refund.pk) if refund else "", reason=reason[:500])
+    outbox.emit("dispute.resolved", dispute)
     contract = dispute.contract
     send_later("dispute.resolved", [contract.homeowner, contract.contractor], {
         **base_context(dispute), "milestone_title": milestone.title, "outcome": dispute.get_outcome_display(),

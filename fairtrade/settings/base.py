@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "analytics",
     "messaging",
     "dashboard",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,9 @@ MIDDLEWARE = [
     "core.middleware.SentryUserMiddleware",
     "core.middleware.UserTimezoneMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.ApiErrorMiddleware",
+    # After authentication (keys are per token or session user); see core/idempotency.py.
+    "core.idempotency.IdempotencyMiddleware",
     # Axes last, as its docs require, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -231,6 +235,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Security headers -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # JSON under /api/, the site's page elsewhere
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
@@ -323,6 +328,10 @@ AUTO_APPROVE_DAYS = env.int("AUTO_APPROVE_DAYS", default=14)
 NOTIFY_EMAIL_BATCH_SECONDS = env.int("NOTIFY_EMAIL_BATCH_SECONDS", default=600)
 
 # --- API ------------------------------------------------------------------------------
+# Outbound webhooks may target private, loopback and link-local addresses (and http:// on
+# loopback) only in development and tests; production.py forces this off (SSRF).
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=False)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.BearerTokenAuthentication",
@@ -335,7 +344,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "fairtrade.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.throttling.IPReadThrottle",
@@ -355,7 +364,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FairTradeWorker partner API",
-    "DESCRIPTION": "Sealed bids, milestone escrow, disputes and reviews. Contract: API.md.",
+    # Scopes, errors, idempotency, webhooks and the client, written once in docs/partner-api.md.
+    "DESCRIPTION": (BASE_DIR / "docs" / "partner-api.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -24,8 +24,13 @@ _require(
     "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set.",
 )
 _require(SITE_URL.startswith("https://"), "SITE_URL must be an https:// address.")
+_require(
+    not env.bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=False),
+    "WEBHOOKS_ALLOW_PRIVATE_NETWORKS must be off (outbound webhooks would reach internal addresses).",
+)
 
 DEBUG = False
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])

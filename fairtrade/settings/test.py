@@ -25,3 +25,5 @@ SITE_URL = "http://testserver"
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True  # no collectstatic needed for tests
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Tests run real receivers on 127.0.0.1; the SSRF tests turn this off again.
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = True

@@ -28,6 +28,9 @@ class JobFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         user = getattr(self.request, "user", None)
+        raw_mine = self.data.getlist("mine") if hasattr(self.data, "getlist") else []
+        if raw_mine and (len(raw_mine) > 1 or raw_mine[0].lower() not in {"true", "false", "1", "0"}):
+            raise serializers.ValidationError({"mine": ["true or false."]})  # not silently the board
         if data.get("mine"):
             if user is None or not user.is_authenticated:
                 return Job.objects.none()

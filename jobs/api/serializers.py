@@ -38,7 +38,11 @@ class JobSerializer(serializers.ModelSerializer):
     homeowner = PartySerializer(read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
     bid_count = serializers.SerializerMethodField(help_text="Live bids; null for anyone but the owner and staff.")
-    address = serializers.SerializerMethodField(help_text="Only for the owner, staff and the hired contractor; else absent.")
+    # Not read_only on purpose: drf-spectacular marks read-only fields `required`, and non-owners never
+    # get this key (to_representation drops it). The serializer is output-only (writes use JobWriteSerializer).
+    address = serializers.CharField(
+        required=False, allow_null=True, help_text="Only for the owner, staff and the hired contractor; else absent."
+    )
     distance_miles = serializers.SerializerMethodField(help_text="When filtered by zip.")
 
     class Meta:
@@ -59,10 +63,6 @@ class JobSerializer(serializers.ModelSerializer):
             return None
         total = getattr(job, "bid_total", None)
         return total if total is not None else job.bids.exclude(status="withdrawn").count()
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_address(self, job):
-        return job.address
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_miles(self, job):
