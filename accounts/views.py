@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from credentials import selectors as credential_selectors
 
 from . import privacy, selectors, services
 from .forms import AccountEraseForm, ApiTokenForm, ContractorOnboardingForm, HomeownerOnboardingForm, ProfileForm
@@ -90,7 +91,8 @@ def api_token_revoke(request, token_id):
 
 def contractor_profile(request, user_id):
     profile = selectors.public_contractor(user_id)
-    return render(request, "accounts/contractor_profile.html", {"profile": profile})
+    standing = credential_selectors.standing_of(profile.user_id)
+    return render(request, "accounts/contractor_profile.html", {"profile": profile, "standing": standing})
 
 
 @login_required

@@ -10,6 +10,7 @@ from contracts import selectors as contract_selectors
 from contracts import services as contract_services
 from core.exceptions import ApplicationError
 from core.money import fee_cents
+from credentials import selectors as credential_selectors
 from jobs import selectors as job_selectors
 from jobs.models import Job
 from jobs.web import errors_to_form, run_action
@@ -105,6 +106,7 @@ def compare(request, job_id):
     if job.bidding_closed_at is None:
         messages.info(request, "Bids are sealed until bidding closes. Close bidding early from the job page.")
         return redirect("jobs:detail", pk=job.pk)
+    credential_selectors.annotate_bids(bids)
     amounts = [bid.amount_cents for bid in bids]
     context = {"job": job, "bids": bids, "lowest": min(amounts) if amounts else None,
                "can_award": job.status == Job.Status.REVIEWING and job.homeowner_id == request.user.pk}

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from credentials import selectors as credential_selectors
 from jobs.web import run_action
 from payments.gateways import GatewayError
 from payments.models import Payment
@@ -44,6 +45,9 @@ def detail(request, pk):
         "released_total": sum(m.amount_cents for m in milestones if m.status == "released"),
         "in_escrow_total": sum(m.amount_cents for m in milestones if m.status in Milestone.IN_ESCROW),
     }
+    if contract.status in (contract.Status.AWAITING_FUNDING, contract.Status.ACTIVE):
+        context["insurance_gap"] = credential_selectors.insurance_gap(
+            contract.contractor_id, starts_on=contract.bid.proposed_start, days=contract.bid.estimated_days)
     return render(request, "contracts/detail.html", context)
 
 

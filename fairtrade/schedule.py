@@ -2,10 +2,11 @@
 import this module, so it must not import models)."""
 
 from contracts.schedule import SCHEDULE as CONTRACTS
+from credentials.schedule import SCHEDULE as CREDENTIALS
 from disputes.schedule import SCHEDULE as DISPUTES
 from jobs.schedule import SCHEDULE as JOBS
 from notifications.schedule import SCHEDULE as NOTIFICATIONS
 from payments.schedule import SCHEDULE as PAYMENTS
 from reviews.schedule import SCHEDULE as REVIEWS
 
-BEAT_SCHEDULE = {**JOBS, **NOTIFICATIONS, **PAYMENTS, **CONTRACTS, **DISPUTES, **REVIEWS}
+BEAT_SCHEDULE = {**JOBS, **NOTIFICATIONS, **PAYMENTS, **CONTRACTS, **DISPUTES, **REVIEWS, **CREDENTIALS}

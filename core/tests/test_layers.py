@@ -20,7 +20,7 @@ LAYERS = {
     "bids": 4,
     "payments": 5,
     "contracts": 6,
-    "disputes": 7, "reviews": 7,
+    "disputes": 7, "reviews": 7, "credentials": 7,
 }
 
 # Entry points may call any app's services (ARCHITECTURE.md). Matched against the path

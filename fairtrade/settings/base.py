@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "disputes",
     "reviews",
     "notifications",
+    "credentials",
 ]
 
 MIDDLEWARE = [

@@ -59,6 +59,15 @@ SAMPLES = {
         "url": "/disputes/7/",
     },
     "review.received": {"job_title": TITLE, "reviewer_name": "Maria", "rating": 5, "url": "/reviews/"},
+    "credential.verified": {"kind": "Trade license", "expires_on": date(2027, 6, 30), "url": "/credentials/"},
+    "credential.rejected": {"kind": "Liability insurance", "reason": "The certificate names a different business.",
+                            "url": "/credentials/"},
+    "credential.expiring": {"kind": "Liability insurance", "expires_on": date(2027, 6, 30), "days_left": 30,
+                            "url": "/credentials/"},
+    "credential.expires_tomorrow": {"kind": "Trade license", "expires_on": date(2027, 6, 30), "days_left": 1,
+                                    "url": "/credentials/"},
+    "bid.invited": {"homeowner_name": "Maria", "job_title": TITLE, "place": "Austin, TX",
+                    "bidding_deadline": date(2027, 3, 1), "url": "/jobs/abc/"},
 }
 
 # Strings that prove the money in the context made it into the words, formatted.
