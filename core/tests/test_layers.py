@@ -21,6 +21,7 @@ LAYERS = {
     "payments": 5,
     "contracts": 6,
     "disputes": 7, "reviews": 7, "credentials": 7,
+    "directory": 8,
 }
 
 # Entry points may call any app's services (ARCHITECTURE.md). Matched against the path

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "reviews",
     "notifications",
     "credentials",
+    "directory",
 ]
 
 MIDDLEWARE = [
