@@ -65,8 +65,11 @@ def document(request, credential_id, token):
     ext = ".pdf" if credential.is_pdf else "." + credential.document_type.split("/")[-1].replace("jpeg", "jpg")
     response["Content-Disposition"] = f'inline; filename="credential-{str(credential.pk)[:8]}{ext}"'
     response["X-Content-Type-Options"] = "nosniff"
-    # Inline so staff see it in the review page; sandboxed so a PDF cannot run anything.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    # Inline, framed only by our own review page. Images are sandboxed; a PDF cannot be (the
+    # browser's viewer refuses a sandboxed frame), which is why the upload check refuses
+    # PDFs with scripts, launch actions or embedded files.
+    response["Content-Security-Policy"] = ("default-src 'none'; frame-ancestors 'self'" if credential.is_pdf
+                                           else "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'self'")
     response["Cache-Control"] = "private, no-store"
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -173,7 +173,7 @@ def test_document_permissions(client, homeowner, other_homeowner, contractor, ot
     response = client.get(url)
     assert response.status_code == expected
     if expected == 200:
-        assert response["Content-Type"] == "application/pdf" and "sandbox" in response["Content-Security-Policy"]
+        assert response["Content-Type"] == "application/pdf" and "default-src 'none'" in response["Content-Security-Policy"]
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
     if expected == 302:
         assert "/accounts/login/" in response["Location"]
