@@ -33,3 +33,31 @@ class HealthCheckMiddleware:
             if request.path == "/readyz":
                 return health.readyz(request)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """PostgreSQL unreachable: the designed error page (or the API's error shape) with 503
+    and Retry-After, never a stack trace or a generic 500. Logged at error level once per
+    request so monitoring sees the outage."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        import logging
+
+        from .views import service_unavailable
+
+        logging.getLogger("core.database").error("database unavailable: %s", exception)
+        response = service_unavailable(request)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

@@ -27,3 +27,8 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _error(request, 500, "server_error", "Something went wrong", "An error occurred on our side and our team has been told. Please try again in a moment.")
+
+
+def service_unavailable(request, exception=None):
+    return _error(request, 503, "service_unavailable", "We'll be right back",
+                  "The site can't reach its database right now. Nothing you sent was lost; please try again in a minute.")

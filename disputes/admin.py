@@ -12,12 +12,13 @@ from django.utils.html import format_html
 
 from audit.models import AuditLog
 from contracts.models import Submission
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, InvalidState
 from core.money import format_cents
+from payments import services as money
 
 from . import services
 from .forms import MessageForm, ResolveForm, StaffNoteForm, StaffOfferForm
-from .models import Dispute, FeeRefund
+from .models import Dispute
 
 OPEN = list(Dispute.OPEN)
 
@@ -127,7 +128,7 @@ class DisputeAdmin(admin.ModelAdmin):
             "events": dispute.events.select_related("actor"),
             "submissions": submission_rows,
             "audit_trail": audit_trail[:200],
-            "fee_refund": FeeRefund.objects.filter(dispute=dispute).first(),
+            "fee_refund": dispute.fee_refund,
             "message_form": forms.get("message_form") or MessageForm(prefix="msg"),
             "note_form": forms.get("note_form") or StaffNoteForm(prefix="note"),
             "offer_form": forms.get("offer_form") or StaffOfferForm(prefix="offer"),
@@ -157,10 +158,12 @@ class DisputeAdmin(admin.ModelAdmin):
         }
         if action == "retry_fee_refund":
             try:
-                services.fee_refund_retry(actor=actor, fee_refund_id=dispute.fee_refund.pk, request=request)
+                if dispute.fee_refund is None:
+                    raise InvalidState("There is no fee refund to retry.")
+                money.refund_retry(actor=actor, refund=dispute.fee_refund, request=request)
                 messages.success(request, "Fee refund queued again.")
-            except (ApplicationError, FeeRefund.DoesNotExist) as exc:
-                messages.error(request, getattr(exc, "message", "There is no fee refund to retry."))
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
             return redirect(reverse("admin:disputes_dispute_change", args=[object_id]))
         if action not in handlers:
             return redirect(reverse("admin:disputes_dispute_change", args=[object_id]))
@@ -184,27 +187,3 @@ class DisputeAdmin(admin.ModelAdmin):
         response = self._page(request, object_id, **{form_keys[prefix]: form})
         response.status_code = 400
         return response
-
-
-@admin.register(FeeRefund)
-class FeeRefundAdmin(admin.ModelAdmin):
-    list_display = ("short_id", "dispute", "amount", "status", "attempts", "updated_at")
-    list_filter = ("status",)
-    readonly_fields = [f.name for f in FeeRefund._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="fee refund")
-    def short_id(self, obj):
-        return str(obj.pk)[:8]
-
-    @admin.display(description="amount", ordering="amount_cents")
-    def amount(self, obj):
-        return format_cents(obj.amount_cents)

@@ -88,6 +88,9 @@ class Dispute(BaseModel):
     contractor_amount_cents = models.BigIntegerField(null=True, blank=True)
     refund_cents = models.BigIntegerField(null=True, blank=True)
     fee_refund_cents = models.BigIntegerField(null=True, blank=True)
+    # The platform fee on the refunded part goes back through payments' one refund path.
+    fee_refund = models.OneToOneField("payments.Refund", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="dispute_for_fee")
     resolution_reason = models.TextField(max_length=5000, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", help_text="The staff member who decided; empty for a settlement.")
@@ -277,51 +280,3 @@ class DisputeEvent(BaseModel):
 
     def __str__(self):
         return self.get_kind_display()
-
-
-class FeeRefundStatus(models.TextChoices):
-    PENDING = "pending", "Queued"
-    SUCCEEDED = "succeeded", "Refunded"
-    FAILED = "failed", "Failed (staff notified)"
-
-
-class FeeRefund(BaseModel):
-    """The platform fee on the refunded part of a disputed milestone, going back to the
-    homeowner's card. Written in the resolution's transaction, performed by a task keyed by
-    this row (payments.settlement does the provider call and the ledger postings)."""
-
-    Status = FeeRefundStatus
-    TRANSITIONS = {
-        Status.PENDING: {Status.SUCCEEDED, Status.FAILED},
-        Status.FAILED: {Status.PENDING, Status.SUCCEEDED},
-        Status.SUCCEEDED: set(),
-    }
-
-    dispute = models.OneToOneField(Dispute, on_delete=models.PROTECT, related_name="fee_refund")
-    milestone = models.ForeignKey("contracts.Milestone", on_delete=models.PROTECT, related_name="+")
-    payment = models.ForeignKey("payments.Payment", on_delete=models.PROTECT, related_name="+")
-    homeowner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    amount_cents = models.BigIntegerField()
-    currency = models.CharField(max_length=3, default="usd")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    refund_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
-    key_generation = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "updated_at"], name="fee_refund_status_idx")]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount_cents__gt=0, amount_cents__lte=MAX_AMOUNT_CENTS),
-                                   name="fee_refund_amount_range"),
-            models.CheckConstraint(condition=Q(status__in=FeeRefundStatus.values), name="fee_refund_status_valid"),
-        ]
-
-    def __str__(self):
-        return f"Fee refund {str(self.pk)[:8]} ({self.status})"
-
-    @property
-    def idempotency_key(self):
-        return f"fee-refund-{self.pk}" + (f"-retry{self.key_generation}" if self.key_generation else "")

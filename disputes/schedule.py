@@ -3,5 +3,4 @@
 SCHEDULE = {
     # Moves overdue disputes up the ladder; deadlines are days long, so every 15 minutes is prompt.
     "disputes-advance-due": {"task": "disputes.advance_due", "schedule": 900.0},
-    "disputes-fee-refunds-sweep": {"task": "disputes.fee_refunds_sweep", "schedule": 300.0},
 }

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from payments.gateways import GatewayUnavailable
+from payments import services as money
+from payments.tasks import RETRY
 
 from . import services
 
@@ -12,14 +13,8 @@ def advance_due_task():
     return services.disputes_advance_due()
 
 
-# Same retry policy as payments' release/refund tasks: backoff, SAME idempotency key.
-@shared_task(name="disputes.fee_refund_execute", acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=(GatewayUnavailable,), retry_backoff=30, retry_backoff_max=3600, retry_jitter=True,
-             max_retries=12)
+# Fee refunds are payments Refunds now (same pk, same idempotency key). The old task name
+# stays registered so a message queued before the deploy still runs, on the one path.
+@shared_task(name="disputes.fee_refund_execute", **RETRY)
 def fee_refund_execute_task(fee_refund_id: str):
-    return services.fee_refund_execute(fee_refund_id).status
-
-
-@shared_task(name="disputes.fee_refunds_sweep", acks_late=True)
-def fee_refunds_sweep_task():
-    return services.fee_refunds_sweep()
+    return money.refund_execute(fee_refund_id).status

@@ -173,6 +173,37 @@ def board(filters: BoardFilters, *, user=None) -> QuerySet[Job]:
     return jobs.order_by(*ordering, "pk")
 
 
+RINGS_MILES = (2, 8)  # then the full radius: at most three id queries
+
+
+def nearest_first_ids(jobs: QuerySet[Job], filters: BoardFilters):
+    """For "within N miles, nearest first": the page's ids from growing rings around the ZIP.
+
+    Sorting every job in a 25-mile radius of a metro centre (15,000 of 100,000) by distance
+    costs ~35 ms even from an index; the nearest 20 usually lie within two miles. A ring of
+    radius r that holds at least `top` jobs holds the `top` nearest ones (everything outside
+    is farther), so the answer is exact; rings of 2 and 8 miles, then the full radius.
+    Returns None when the board is not sorted by distance within a radius."""
+    place = lookup_zip(filters.zip_code) if filters.zip_code else None
+    if place is None or filters.sort != "distance" or not filters.radius_miles:
+        return None
+    radius = min(int(filters.radius_miles), MAX_RADIUS_MILES)
+
+    rings = [r for r in RINGS_MILES if r < radius] + [radius]
+
+    def ids(bottom: int, top: int) -> list:
+        for ring in rings:
+            lat_min, lat_max, lon_min, lon_max = bounding_box(place.latitude, place.longitude, ring)
+            inside = jobs.filter(latitude__range=(lat_min, lat_max), longitude__range=(lon_min, lon_max),
+                                 distance__lte=ring)
+            found = list(inside.values_list("pk", flat=True)[bottom:top])
+            if len(found) == top - bottom:
+                return found
+        return found
+
+    return ids
+
+
 def jobs_of_homeowner(user) -> QuerySet[Job]:
     """My jobs: every status, newest first, with live bid counts and a cover photo."""
     return (

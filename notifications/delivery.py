@@ -37,7 +37,11 @@ Status = NotificationDelivery.Status
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 60  # 1, 2, 4, 8 minutes between the five attempts
 BACKOFF_MAX_SECONDS = 3600
-STALE_SENDING = timedelta(minutes=10)
+# A row left in `sending` by a killed worker is settled within two minutes (this plus the
+# 60-s sweep). `deliver` is hard-limited below it (DELIVER_TIME_LIMIT), so a live send is
+# never mistaken for a lost one; reconcile() asks the provider before sending again.
+STALE_SENDING = timedelta(minutes=1)
+DELIVER_TIME_LIMIT = 50
 SWEEP_GRACE = timedelta(minutes=1)  # let the on_commit task try first
 SWEEP_BATCH = 500
 REDACTED = "[one-time code redacted after sending]"

@@ -5,7 +5,8 @@ from celery import shared_task
 from . import delivery
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             time_limit=delivery.DELIVER_TIME_LIMIT, soft_time_limit=delivery.DELIVER_TIME_LIMIT - 10)
 def deliver(delivery_id: str) -> None:
     retry_in = delivery.send(delivery_id)
     if retry_in:

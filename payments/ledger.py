@@ -6,6 +6,11 @@ Named accounts (ARCHITECTURE.md "Money"), debit-positive signed cents:
   contractor:<id>:payable        owed to a contractor until the transfer goes out
   homeowner:<id>:refunds         owed back to a homeowner until the refund goes out
   platform:fees                  our revenue (negative: credits)
+  platform:chargebacks           money a card dispute took from our Stripe balance while the
+                                 bank decides (asset: positive while withdrawn, zero once decided)
+  platform:dispute_fees          Stripe's dispute fees (expense: positive)
+  platform:losses                money we bore: lost disputes and outside refunds beyond what
+                                 escrow and fees covered, less what was recovered (expense)
 """
 
 from collections import defaultdict
@@ -19,6 +24,9 @@ from .models import LedgerEntry, LedgerTransaction
 
 STRIPE_BALANCE = "stripe:balance"
 PLATFORM_FEES = "platform:fees"
+PLATFORM_CHARGEBACKS = "platform:chargebacks"
+PLATFORM_DISPUTE_FEES = "platform:dispute_fees"
+PLATFORM_LOSSES = "platform:losses"
 
 
 def escrow_account(milestone_id) -> str:
@@ -56,7 +64,8 @@ def _validate(entries: list[tuple[str, int, str]]) -> None:
         raise UnbalancedTransaction(f"Ledger transaction does not sum to zero: {unbalanced}.")
 
 
-def post(*, kind: str, key: str, entries: list[tuple[str, int, str]], milestone=None, memo: str = ""):
+def post(*, kind: str, key: str, entries: list[tuple[str, int, str]], milestone=None, memo: str = "",
+         reference: str = ""):
     """Post one balanced transaction. Returns (transaction, created).
 
     `key` names the economic event; posting an event that is already in the ledger returns
@@ -68,7 +77,8 @@ def post(*, kind: str, key: str, entries: list[tuple[str, int, str]], milestone=
         return existing, False
     try:
         with transaction.atomic():
-            tx = LedgerTransaction.objects.create(kind=kind, key=key, milestone=milestone, memo=memo[:200])
+            tx = LedgerTransaction.objects.create(kind=kind, key=key, milestone=milestone, memo=memo[:200],
+                                                  reference=(reference or "")[:120])
             LedgerEntry.objects.bulk_create(
                 LedgerEntry(transaction=tx, account=account, amount_cents=cents, currency=currency)
                 for account, cents, currency in entries
@@ -77,6 +87,11 @@ def post(*, kind: str, key: str, entries: list[tuple[str, int, str]], milestone=
         # A concurrent poster won the unique key: the event is booked exactly once.
         return LedgerTransaction.objects.get(key=key), False
     return tx, True
+
+
+def nonzero(entries: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """Drop the parts of a split posting that came to zero (e.g. no fee to take back)."""
+    return [entry for entry in entries if entry[1] != 0]
 
 
 def balance(account: str, currency: str = "usd") -> int:

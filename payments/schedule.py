@@ -1,6 +1,6 @@
 """Periodic money jobs (listed in fairtrade/schedule.py)."""
 
 SCHEDULE = {
-    "payments-sweep-stuck": {"task": "payments.sweep_stuck", "schedule": 300.0},
+    "payments-sweep-stuck": {"task": "payments.sweep_stuck", "schedule": 60.0},
     "payments-reconcile": {"task": "payments.reconcile", "schedule": 6 * 3600.0},
 }

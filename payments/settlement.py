@@ -5,19 +5,13 @@
   `release_create` / `refund_create`, inside the caller's transaction with the milestone
   locked. Together the two parts must take the whole escrow, so it ends at zero.
 - The platform fee is not in escrow (it was booked to `platform:fees` at funding), so the
-  fee on a refunded amount needs its own refund: `fee_refund_cents` computes it,
-  `fee_refund_send` asks the gateway (idempotency key from the caller's row), and
-  `fee_refund_book` posts it to the ledger exactly once (keys derived from the row).
-
-The row that drives a fee refund (its status, attempts, provider id) belongs to the caller
-(disputes.FeeRefund); these functions only move money and book it.
+  fee on a refunded amount needs its own refund: `fee_refund_cents` computes it once for
+  the whole milestone and the caller queues it with `services.fee_refund_create` (a
+  Refund of kind `fee`, on the one refund path).
 """
 
 from core.exceptions import InvalidState, ValidationFailed
-from core.money import fee_cents
 
-from . import ledger
-from .gateways import RefundResult, get_gateway
 from .models import Payment, Refund, Release
 from .services import refund_create, release_create
 from .services.common import lock_escrow
@@ -53,33 +47,13 @@ def succeeded_payment(milestone) -> Payment | None:
 
 
 def fee_refund_cents(*, milestone, payment: Payment, refund_cents: int) -> int:
-    """The fee on the refunded part: all of it for a full refund, otherwise the contract's
-    fee rate on the refunded amount (half up, as charged), never more than was paid."""
+    """The fee going back with a refunded part: the fee charged for the whole milestone is
+    divided between the two parts, the platform keeping the contractor's share of it rounded
+    down, so the parts add up to exactly the fee paid and the platform never keeps more
+    than its rate on what the contractor got. All of it for a full refund."""
     if refund_cents <= 0 or payment is None or not payment.fee_cents:
         return 0
-    if refund_cents >= milestone.amount_cents:
+    if refund_cents >= payment.amount_cents:
         return payment.fee_cents
-    return min(fee_cents(refund_cents, milestone.contract.fee_bps), payment.fee_cents)
-
-
-def fee_refund_send(*, idempotency_key: str, payment: Payment, amount_cents: int, metadata: dict) -> RefundResult:
-    """One gateway refund of (part of) the fee. Call it outside any transaction; repeating it
-    with the same key returns the provider's stored answer, never a second refund.
-    Raises GatewayUnavailable (retry, same key) or GatewayRejected (terminal)."""
-    if not isinstance(amount_cents, int) or amount_cents <= 0 or amount_cents > payment.fee_cents:
-        raise ValidationFailed("A fee refund must be positive and at most the fee paid.")
-    return get_gateway().refund_create(idempotency_key=idempotency_key, payment_intent_id=payment.payment_intent_id,
-                                       amount_cents=amount_cents, metadata={"kind": "fee_refund", **metadata})
-
-
-def fee_refund_book(*, key: str, milestone, homeowner_id, amount_cents: int, currency: str, provider_id: str) -> bool:
-    """Book a fee refund that the provider confirmed: the fee leaves our revenue, is owed to
-    the homeowner, and is paid out from our Stripe balance. Idempotent by `key`."""
-    owed = ledger.homeowner_refunds(homeowner_id)
-    _, created = ledger.post(kind="refund", key=f"fee-refund:{key}:refunded", milestone=milestone,
-                             entries=[(ledger.PLATFORM_FEES, amount_cents, currency), (owed, -amount_cents, currency)],
-                             memo=f"Fee on milestone {milestone.position} refunded")
-    ledger.post(kind="refund_payout", key=f"fee-refund:{key}:paid", milestone=milestone,
-                entries=[(owed, amount_cents, currency), (ledger.STRIPE_BALANCE, -amount_cents, currency)],
-                memo=f"Stripe refund {provider_id}")
-    return created
+    kept = payment.fee_cents * (payment.amount_cents - refund_cents) // payment.amount_cents
+    return payment.fee_cents - kept

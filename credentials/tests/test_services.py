@@ -5,6 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from audit.models import AuditLog
+from contracts.tests.test_evidence_checks import HOSTILE
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from credentials import selectors, services
 from credentials.models import Credential
@@ -27,7 +28,8 @@ def test_added_credential_awaits_review_and_earns_no_badge(contractor):
 
 @pytest.mark.parametrize("data, message", [
     (b"MZ\x90\x00 not a document", "not a photo"),
-    (b"%PDF-1.4\n/JavaScript (app.alert(1))\n%%EOF", "contains scripts"),
+    (b"%PDF-1.4\n/JavaScript (app.alert(1))\n%%EOF", "not a PDF we can read"),
+    (HOSTILE["hex string"], "contains scripts"),
 ])
 def test_document_is_checked_by_content(contractor, data, message):
     with pytest.raises(ValidationFailed) as exc:

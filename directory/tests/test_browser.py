@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, StaffFactory
+from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, StaffFactory, totp_code
 from credentials.tests.factories import verified
 from directory.models import Invitation
 from jobs.models import Category
@@ -21,6 +21,10 @@ def log_in(page, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    if getattr(user, "totp_secret", None):  # staff sign in with a code (accounts/twofactor.py)
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
+        page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 

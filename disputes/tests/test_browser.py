@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, StaffFactory
+from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, StaffFactory, totp_code
 from contracts.tests.factories import contract_for
-from disputes.models import Dispute, FeeRefund
+from disputes.models import Dispute
 from payments.models import MilestoneEscrow, Refund, Release
 from payments.tests.helpers import assert_books_balanced
 
@@ -22,6 +22,10 @@ def log_in(page, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    if getattr(user, "totp_secret", None):  # staff sign in with a code (accounts/twofactor.py)
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
+        page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 
@@ -90,8 +94,9 @@ def test_dispute_answer_offer_accept_splits_money(page, browser, live_server, sh
     dispute.refresh_from_db()
     assert (dispute.status, dispute.outcome) == ("resolved", "split")
     assert Release.objects.get().amount_cents == 20_000 and Release.objects.get().status == "succeeded"
-    assert Refund.objects.get().amount_cents == 10_000 and Refund.objects.get().status == "succeeded"
-    assert FeeRefund.objects.get().amount_cents == 500 and FeeRefund.objects.get().status == "succeeded"
+    escrow_refund, fee_refund = Refund.objects.get(kind="escrow"), Refund.objects.get(kind="fee")
+    assert escrow_refund.amount_cents == 10_000 and escrow_refund.status == "succeeded"
+    assert fee_refund.amount_cents == 500 and fee_refund.status == "succeeded"
     assert MilestoneEscrow.objects.get().held_cents == 0
     contract.refresh_from_db()
     assert contract.status == "completed"
@@ -131,7 +136,8 @@ def test_escalated_dispute_decided_by_staff_in_admin(page, browser, live_server,
 
     dispute.refresh_from_db()
     assert (dispute.status, dispute.outcome, dispute.resolved_by) == ("resolved", "refund", staff)
-    assert Refund.objects.get().amount_cents == 30_000 and FeeRefund.objects.get().amount_cents == 1_500
+    assert Refund.objects.get(kind="escrow").amount_cents == 30_000
+    assert Refund.objects.get(kind="fee").amount_cents == 1_500
     assert not Release.objects.exists()
     party.goto(f"/disputes/{dispute.pk}/")
     party.get_by_text("The photos show the grout was never finished; full refund.").wait_for()

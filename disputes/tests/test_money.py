@@ -4,7 +4,6 @@ at zero, Stripe saw exactly the expected transfers and refunds, and the contract
 import pytest
 
 from disputes import services
-from disputes.models import FeeRefund
 from payments import ledger
 from payments import services as money
 from payments.models import MilestoneEscrow, Refund, Release
@@ -74,8 +73,8 @@ def test_accepted_offer_splits_and_keys_come_from_rows(one_milestone, fake_strip
     dispute.refresh_from_db()
     assert dispute.status == "resolved" and dispute.accepted_offer_id == offer.pk and dispute.resolved_by is None
     release = Release.objects.get(milestone=dispute.milestone)
-    refund = Refund.objects.get(milestone=dispute.milestone)
-    fee = FeeRefund.objects.get(dispute=dispute)
+    refund = Refund.objects.get(milestone=dispute.milestone, kind="escrow")
+    fee = Refund.objects.get(milestone=dispute.milestone, kind="fee")
     keys = {r.path: r.idempotency_key for r in fake_stripe.requests if r.method == "POST"}
     assert keys["/v1/transfers"] == f"release-{release.pk}"
     refund_keys = [r.idempotency_key for r in fake_stripe.calls("POST", "/v1/refunds")]
@@ -127,14 +126,13 @@ def test_refund_failure_is_retried_and_pays_once(one_milestone, fake_stripe, del
     fake_stripe.fail_next("POST", "/v1/refunds", mode)
     fake_stripe.fail_next("POST", "/v1/refunds", mode)  # the fee refund's first try fails too
     _decide(dispute, staff_user, "refund", capture=django_capture_on_commit_callbacks)
-    refund = Refund.objects.get(milestone=dispute.milestone)
-    fee = FeeRefund.objects.get(dispute=dispute)
+    refund = Refund.objects.get(milestone=dispute.milestone, kind="escrow")
+    fee = Refund.objects.get(milestone=dispute.milestone, kind="fee")
     assert refund.status == fee.status == "pending" and refund.last_error and fee.last_error
     dispute.milestone.refresh_from_db()
     assert dispute.milestone.status == "refunded"  # the decision stands; only the money is late
     later = timezone.now() + timedelta(minutes=15)
-    money.sweep_stuck(now=later)
-    services.fee_refunds_sweep(now=later)
+    money.sweep_stuck(now=later)  # one sweeper for every kind of refund
     refund.refresh_from_db()
     fee.refresh_from_db()
     assert refund.status == fee.status == "succeeded"
@@ -145,7 +143,7 @@ def test_refund_failure_is_retried_and_pays_once(one_milestone, fake_stripe, del
     assert sorted(o["amount"] for o in stripe_refunds) == [2_000, AMOUNT]
     # Running the tasks again (a duplicate delivery, the sweeper) changes nothing.
     money.refund_execute(refund.pk)
-    services.fee_refund_execute(fee.pk)
+    money.refund_execute(fee.pk)
     assert len([o for o in fake_stripe.objects.values() if o["object"] == "refund"]) == 2
     assert_books_balanced()
 
@@ -155,8 +153,8 @@ def test_rejected_fee_refund_alerts_and_staff_retry(one_milestone, fake_stripe, 
     dispute = disputed(one_milestone, fake=fake_stripe, deliver=deliver)
     fake_stripe.fail_next("POST", "/v1/refunds", "400")  # the escrow refund is rejected
     _decide(dispute, staff_user, "split", 20_000, capture=django_capture_on_commit_callbacks)
-    refund = Refund.objects.get(milestone=dispute.milestone)
-    fee = FeeRefund.objects.get(dispute=dispute)
+    refund = Refund.objects.get(milestone=dispute.milestone, kind="escrow")
+    fee = Refund.objects.get(milestone=dispute.milestone, kind="fee")
     assert refund.status == "failed" and fee.status == "succeeded"
     with django_capture_on_commit_callbacks(execute=True):
         money.refund_retry(actor=staff_user, refund=refund)

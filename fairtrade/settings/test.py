@@ -4,7 +4,7 @@ DATABASE_URL and REDIS_URL still switch to PostgreSQL and Redis (CI sets both).
 """
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, REDIS_URL, env
 
 DEBUG = False
 # Argon2 is the production hasher (base.py); tests hash thousands of passwords.
@@ -18,7 +18,8 @@ STORAGES = {
 }
 if REDIS_URL:
     # Separate keyspace so a test run never touches a developer's cache.
-    CACHES["default"]["KEY_PREFIX"] = "ftw-test"
+    # Separate per xdist worker too: cached anonymous pages must not cross test databases.
+    CACHES["default"]["KEY_PREFIX"] = "ftw-test-" + env("PYTEST_XDIST_WORKER", default="main")
 ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
 AXES_ENABLED = True

@@ -165,3 +165,30 @@ def test_my_jobs_page_query_count(client, homeowner, django_assert_max_num_queri
     client.force_login(homeowner)
     with django_assert_max_num_queries(10):
         assert client.get("/jobs/mine/").status_code == 200
+
+
+# Ten ZIP centroids at growing distances from downtown Austin (78701): 0 to ~25 miles.
+RING_PLACES = ["78701", "78702", "78703", "78704", "78705", "78723", "78745", "78757", "78759", "78664"]
+
+
+@pytest.mark.parametrize("per_place", [1, 4])
+def test_nearest_first_pages_are_exact_and_query_count_bounded(client, per_place, django_assert_max_num_queries):
+    """The ring shortcut must give exactly the order of sorting every job by distance, on
+    every page, whether the nearest ring is full (4 per place) or nearly empty (1)."""
+    from core.geo import lookup_zip
+
+    for zip_code in RING_PLACES:
+        place = lookup_zip(zip_code)
+        for _ in range(per_place):
+            JobFactory(zip_code=zip_code, city=place.city.title(), latitude=place.latitude, longitude=place.longitude)
+    filters = selectors.BoardFilters(zip_code="78701", radius_miles=25, sort="distance")
+    expected = [job.pk for job in selectors.board(filters)]
+    seen = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(12):
+            response = client.get(f"/jobs/?zip=78701&radius=25&sort=distance&page={number}")
+        assert response.status_code == 200
+        seen += [job.pk for job in response.context["page"].object_list]
+        if not response.context["page"].has_next():
+            break
+    assert seen == expected and len(expected) >= 9 * per_place  # Round Rock (~17 mi) may be in, too

@@ -57,3 +57,8 @@ class SimulatedGateway:
         raise GatewayRejected("The simulated gateway keeps no remote objects to reconcile against.", code="not_supported")
 
     transfer_retrieve = refund_retrieve = payment_intent_retrieve
+
+    def balance_transactions_list(self, *, since: int, until: int) -> list[dict]:
+        return []  # no money moves, so there is no balance history to compare
+
+    disputes_list = refunds_list = balance_transactions_list

@@ -189,3 +189,28 @@ class StripeGateway:
         refund = self._call(self.client.v1.refunds.retrieve, refund_id)
         return RemoteObject(id=refund["id"], amount_cents=refund["amount"], currency=refund["currency"],
                             status=refund["status"])
+
+    # --- lists, for reconciliation ---------------------------------------------------------
+    def _list_all(self, fn, params: dict, *, max_pages: int = 1000):
+        """Every object of a Stripe list, newest first, following `starting_after` cursors."""
+        params = {"limit": 100, **params}
+        for _ in range(max_pages):
+            page = self._call(fn, params=params)
+            rows = page.get("data") or []
+            yield from rows
+            if not page.get("has_more") or not rows:
+                return
+            params = {**params, "starting_after": rows[-1]["id"]}
+        raise GatewayError(f"More than {max_pages} pages of {fn.__qualname__}; narrow the period.", code="too_many")
+
+    def balance_transactions_list(self, *, since: int, until: int) -> list[dict]:
+        """The balance history of [since, until) (unix seconds), each source expanded so a
+        charge names its PaymentIntent."""
+        return list(self._list_all(self.client.v1.balance_transactions.list,
+                                   {"created": {"gte": since, "lt": until}, "expand": ["data.source"]}))
+
+    def disputes_list(self, *, since: int, until: int) -> list[dict]:
+        return list(self._list_all(self.client.v1.disputes.list, {"created": {"gte": since, "lt": until}}))
+
+    def refunds_list(self, *, since: int, until: int) -> list[dict]:
+        return list(self._list_all(self.client.v1.refunds.list, {"created": {"gte": since, "lt": until}}))

@@ -43,6 +43,8 @@ class LedgerTransaction(AppendOnlyModel):
         REFUND = "refund", "Escrow refunded to homeowner"
         REFUND_PAYOUT = "refund_payout", "Refund paid to homeowner"
         REVERSAL = "reversal", "Reversal"
+        CHARGEBACK = "chargeback", "Card dispute: money withdrawn or reinstated by Stripe"
+        CHARGEBACK_LOST = "chargeback_lost", "Card dispute lost"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -51,6 +53,9 @@ class LedgerTransaction(AppendOnlyModel):
     # posting the same event twice impossible, whichever path (task, webhook, retry) tries.
     key = models.CharField(max_length=120, unique=True)
     memo = models.CharField(max_length=200, blank=True)
+    # The Stripe object this posting mirrors (charge's PaymentIntent, transfer, refund,
+    # balance transaction), so reconciliation can match Stripe's balance history to it.
+    reference = models.CharField(max_length=120, blank=True, db_index=True)
     milestone = models.ForeignKey(
         "contracts.Milestone", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_transactions"
     )
@@ -59,7 +64,8 @@ class LedgerTransaction(AppendOnlyModel):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["milestone", "created_at"], name="ledger_tx_milestone_idx")]
         constraints = [models.CheckConstraint(condition=Q(kind__in=[
-            "funding", "release", "payout", "refund", "refund_payout", "reversal"]), name="ledger_tx_kind_valid")]
+            "funding", "release", "payout", "refund", "refund_payout", "reversal", "chargeback", "chargeback_lost"]),
+            name="ledger_tx_kind_valid")]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.key}"

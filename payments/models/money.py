@@ -21,6 +21,11 @@ class MilestoneEscrow(BaseModel):
     funded_cents = models.BigIntegerField(default=0)
     released_cents = models.BigIntegerField(default=0)
     refunded_cents = models.BigIntegerField(default=0)
+    # A card dispute (chargeback) or a refund made outside our code touched this milestone's
+    # payment: no new release or refund is created and none is sent until it is lifted
+    # (the dispute closes, or staff unfreeze it after looking).
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    frozen_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [
@@ -39,6 +44,10 @@ class MilestoneEscrow(BaseModel):
     @property
     def available_cents(self):
         return self.held_cents - self.reserved_cents
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
 
 
 class PaymentStatus(models.TextChoices):
@@ -111,6 +120,7 @@ class Payment(BaseModel):
 class ReleaseStatus(models.TextChoices):
     PENDING = "pending", "Queued"
     WAITING = "waiting", "Waiting for payout setup"
+    HELD = "held", "Held (card dispute or outside refund on the payment)"
     SUCCEEDED = "succeeded", "Sent"
     FAILED = "failed", "Failed (staff notified)"
     REVERSED = "reversed", "Reversed"
@@ -121,8 +131,9 @@ class Release(BaseModel):
 
     Status = ReleaseStatus
     TRANSITIONS = {
-        Status.PENDING: {Status.WAITING, Status.SUCCEEDED, Status.FAILED},
+        Status.PENDING: {Status.WAITING, Status.HELD, Status.SUCCEEDED, Status.FAILED},
         Status.WAITING: {Status.PENDING, Status.SUCCEEDED},
+        Status.HELD: {Status.PENDING, Status.SUCCEEDED},  # the escrow is unfrozen; or a late webhook
         Status.FAILED: {Status.PENDING, Status.SUCCEEDED},  # staff retry; or a late webhook proves it went
         Status.SUCCEEDED: {Status.REVERSED},
         Status.REVERSED: set(),
@@ -142,6 +153,9 @@ class Release(BaseModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     transfer_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
     destination = models.CharField(max_length=80, blank=True)
+    # Kept back from the transfer to recover a lost chargeback the platform covered
+    # (Chargeback.recovery_*); fixed when the release is created, booked when it succeeds.
+    withheld_cents = models.BigIntegerField(default=0)
     # Bumped only by a staff retry after a terminal (4xx) failure: Stripe stores the
     # rejected answer under the old key, and nothing moved under it.
     key_generation = models.PositiveIntegerField(default=0)
@@ -160,10 +174,17 @@ class Release(BaseModel):
             models.CheckConstraint(condition=Q(amount_cents__gt=0, amount_cents__lte=MAX_AMOUNT_CENTS),
                                    name="release_amount_range"),
             models.CheckConstraint(condition=Q(status__in=ReleaseStatus.values), name="release_status_valid"),
+            models.CheckConstraint(condition=Q(withheld_cents__gte=0, withheld_cents__lte=F("amount_cents")),
+                                   name="release_withheld_range"),
         ]
 
     def __str__(self):
         return f"Release {str(self.pk)[:8]} ({self.status})"
+
+    @property
+    def transfer_cents(self) -> int:
+        """What the Transfer carries: the amount released, less any chargeback recovery."""
+        return self.amount_cents - self.withheld_cents
 
     @property
     def idempotency_key(self):
@@ -176,10 +197,20 @@ class RefundStatus(models.TextChoices):
     FAILED = "failed", "Failed (staff notified)"
 
 
+class RefundKind(models.TextChoices):
+    ESCROW = "escrow", "Escrow back to the homeowner"
+    FEE = "fee", "Platform fee back to the homeowner"
+    OUTSIDE = "outside", "Made outside FairTradeWorker (Stripe dashboard)"
+
+
 class Refund(BaseModel):
-    """Escrow of one milestone (all or part) going back to the homeowner's card."""
+    """Money going back to the homeowner's card, one row per Stripe refund: escrow of one
+    milestone (all or part), the platform fee on a refunded part (dispute outcomes), or a
+    refund someone made in the Stripe dashboard that we learned of by webhook (`outside`).
+    One execute/apply/retry/sweep path serves all three (payments.services.refunds)."""
 
     Status = RefundStatus
+    Kind = RefundKind
     TRANSITIONS = {
         Status.PENDING: {Status.SUCCEEDED, Status.FAILED},
         Status.FAILED: {Status.PENDING, Status.SUCCEEDED},
@@ -189,6 +220,7 @@ class Refund(BaseModel):
     milestone = models.ForeignKey("contracts.Milestone", on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     homeowner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="refunds")
+    kind = models.CharField(max_length=10, choices=RefundKind.choices, default=RefundKind.ESCROW)
     amount_cents = models.BigIntegerField()
     currency = models.CharField(max_length=3, default="usd")
     reason = models.CharField(max_length=200, blank=True)
@@ -206,11 +238,23 @@ class Refund(BaseModel):
             models.CheckConstraint(condition=Q(amount_cents__gt=0, amount_cents__lte=MAX_AMOUNT_CENTS),
                                    name="refund_amount_range"),
             models.CheckConstraint(condition=Q(status__in=RefundStatus.values), name="refund_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=RefundKind.values), name="refund_kind_valid"),
+            # We never ask Stripe for an outside refund: it exists there before it exists here.
+            models.CheckConstraint(condition=~Q(kind="outside") | Q(refund_id__isnull=False),
+                                   name="refund_outside_has_provider_id"),
         ]
 
     def __str__(self):
-        return f"Refund {str(self.pk)[:8]} ({self.status})"
+        return f"{self.get_kind_display()} {str(self.pk)[:8]} ({self.status})"
 
     @property
     def idempotency_key(self):
-        return f"refund-{self.pk}" + (f"-retry{self.key_generation}" if self.key_generation else "")
+        # Fee refunds keep the key they had as disputes.FeeRefund rows (same pk, migrated):
+        # a refund pending at Stripe under the old key must never be asked for twice.
+        prefix = "fee-refund" if self.kind == RefundKind.FEE else "refund"
+        return f"{prefix}-{self.pk}" + (f"-retry{self.key_generation}" if self.key_generation else "")
+
+    @property
+    def ledger_prefix(self) -> str:
+        """Ledger keys of this refund's postings (fee refunds keep their historical keys)."""
+        return f"fee-refund:{self.pk}" if self.kind == RefundKind.FEE else f"refund:{self.pk}"

@@ -10,7 +10,7 @@ class WebhookEvent(BaseModel):
         RECEIVED = "received", "Received"
         PROCESSED = "processed", "Processed"
         IGNORED = "ignored", "Stored, nothing to do"
-        FAILED = "failed", "Failed (Stripe will retry)"
+        FAILED = "failed", "Failed (staff alerted)"
 
     event_id = models.CharField(max_length=80, unique=True)
     type = models.CharField(max_length=80)

@@ -1,17 +1,25 @@
 """Every money write goes through these functions (web, API, admin, tasks, commands)."""
 
 from .accounts import onboarding_link, payout_account_apply, payout_account_ensure, payout_account_refresh
+from .chargebacks import chargeback_apply, chargeback_recovery_start, escrow_unfreeze_by_staff
 from .funding import (
     payment_checkout,
     payment_create,
-    payment_mark_disputed,
     payment_mark_expired,
     payment_mark_failed,
     payment_mark_succeeded,
     payment_open_for,
 )
 from .reconciliation import reconcile
-from .refunds import refund_apply_status, refund_create, refund_execute, refund_mark_failed, refund_retry
+from .refunds import (
+    fee_refund_create,
+    refund_apply_status,
+    refund_create,
+    refund_execute,
+    refund_mark_failed,
+    refund_record_outside,
+    refund_retry,
+)
 from .releases import (
     release_create,
     release_execute,
@@ -20,12 +28,14 @@ from .releases import (
     release_mark_succeeded,
     release_retry,
     releases_resume_for,
+    releases_resume_held,
 )
 from .sweeper import sweep_stuck
 from .webhooks import BadSignature, webhook_apply, webhook_receive
 
 __all__ = [
-    "BadSignature", "onboarding_link", "payment_checkout", "payment_create", "payment_mark_disputed",
+    "BadSignature", "chargeback_apply", "chargeback_recovery_start", "escrow_unfreeze_by_staff", "fee_refund_create",
+    "onboarding_link", "payment_checkout", "payment_create", "refund_record_outside", "releases_resume_held",
     "payment_mark_expired", "payment_mark_failed", "payment_mark_succeeded", "payment_open_for",
     "payout_account_apply", "payout_account_ensure", "payout_account_refresh", "reconcile", "refund_apply_status",
     "refund_create", "refund_execute", "refund_mark_failed", "refund_retry", "release_create", "release_execute",

@@ -3,6 +3,9 @@
 import logging
 
 from django.db import transaction
+from django.utils import timezone
+
+import audit
 
 from ..hooks import milestone_owner
 from ..models import MilestoneEscrow
@@ -20,6 +23,30 @@ def lock_escrow(milestone) -> MilestoneEscrow:
         milestone=milestone, defaults={"currency": milestone.contract.currency}
     )
     return escrow
+
+
+def escrow_freeze(escrow: MilestoneEscrow, reason: str) -> bool:
+    """Stop every outflow of a locked escrow row (new releases/refunds refused, pending ones
+    held). Returns False if it was frozen already (the first reason stays)."""
+    if escrow.frozen:
+        return False
+    escrow.frozen_at = timezone.now()
+    escrow.frozen_reason = reason[:200]
+    escrow.save(update_fields=["frozen_at", "frozen_reason", "updated_at"])
+    audit.record(None, "escrow.frozen", escrow, reason=reason[:200], held_cents=escrow.held_cents,
+                 milestone=str(escrow.milestone_id))
+    return True
+
+
+def escrow_unfreeze(escrow: MilestoneEscrow, *, actor=None, note: str = "", request=None) -> bool:
+    if not escrow.frozen:
+        return False
+    audit.record(actor, "escrow.unfrozen", escrow, request=request, was=escrow.frozen_reason, note=note[:500],
+                 milestone=str(escrow.milestone_id))
+    escrow.frozen_at = None
+    escrow.frozen_reason = ""
+    escrow.save(update_fields=["frozen_at", "frozen_reason", "updated_at"])
+    return True
 
 
 logger = logging.getLogger(__name__)

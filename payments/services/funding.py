@@ -118,7 +118,8 @@ def payment_mark_succeeded(*, payment_id, payment_intent_id: str, charge_id: str
         if payment.fee_cents:
             entries.append((ledger.PLATFORM_FEES, -payment.fee_cents, payment.currency))
         _, booked = ledger.post(kind="funding", key=f"payment:{payment.pk}:succeeded", entries=entries,
-                                milestone=milestone, memo=f"Milestone {milestone.position} funded")
+                                milestone=milestone, memo=f"Milestone {milestone.position} funded",
+                                reference=payment.payment_intent_id or "")
         if booked:
             escrow = lock_escrow(milestone)
             escrow.funded_cents += payment.amount_cents
@@ -142,24 +143,16 @@ def payment_mark_failed(*, payment_id, message: str) -> Payment:
     return payment
 
 
-def payment_mark_expired(*, payment_id) -> Payment:
+def payment_mark_expired(*, payment_id, only_if_never_opened: bool = False) -> Payment:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status not in (Payment.Status.PENDING, Payment.Status.FAILED):
             return payment
+        if only_if_never_opened and payment.checkout_session_id:
+            return payment  # its Checkout opened meanwhile: Stripe's webhooks decide it
         payment.status = Payment.Status.EXPIRED
-        payment.save(update_fields=["status", "updated_at"])
-        audit.record(None, "payment.expired", payment)
-    return payment
-
-
-def payment_mark_disputed(*, payment_id, dispute_id: str, amount: int | None) -> Payment:
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if payment.disputed_at:
-            return payment
-        payment.disputed_at = timezone.now()
-        payment.save(update_fields=["disputed_at", "updated_at"])
-        alert_staff("payment.chargeback", payment, "The homeowner's bank opened a card dispute on a milestone payment.",
-                    dispute=dispute_id, amount=amount, milestone=str(payment.milestone_id))
+        if only_if_never_opened:
+            payment.failure_message = "The checkout was never opened; start the payment again."
+        payment.save(update_fields=["status", "failure_message", "updated_at"])
+        audit.record(None, "payment.expired", payment, never_opened=only_if_never_opened)
     return payment

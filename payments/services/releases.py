@@ -10,6 +10,7 @@ gets Stripe's stored answer instead of a second transfer.
 import logging
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from core.fsm import check_transition
 from .. import ledger
 from ..alerts import alert_staff
 from ..gateways import GatewayRejected, GatewayUnavailable, get_gateway
-from ..models import Payment, PayoutAccount, Release
+from ..models import Chargeback, MilestoneEscrow, Payment, PayoutAccount, Release
 from ..notify import send
 from .common import enqueue, lock_escrow, lock_milestone
 
@@ -46,21 +47,26 @@ def release_create(*, milestone, amount_cents: int, reason: str, actor=None, req
         raise InvalidState("This milestone has no completed payment to release.")
     if Release.objects.filter(milestone=milestone).exists():
         raise InvalidState("This milestone's escrow has already been released.")
+    contractor = milestone.contract.contractor
+    # Chargeback rows are money rows: locked before the escrow row (core lock order).
+    withheld, recoveries = _withhold_for_recoveries(contractor.pk, amount_cents)
     escrow = lock_escrow(milestone)
+    if escrow.frozen:
+        raise InvalidState(f"This milestone's escrow is frozen ({escrow.frozen_reason}); it can be released once "
+                           "that is settled.")
     if amount_cents > escrow.available_cents:
         raise InvalidState("The escrow of this milestone does not cover that amount.")
     escrow.reserved_cents += amount_cents
     escrow.save(update_fields=["reserved_cents", "updated_at"])
-    contractor = milestone.contract.contractor
     ready = _payouts_ready(contractor.pk)
     release = Release.objects.create(
         milestone=milestone, contractor=contractor, payment=payment, amount_cents=amount_cents,
-        currency=escrow.currency, reason=reason,
+        currency=escrow.currency, reason=reason, withheld_cents=withheld,
         status=Release.Status.PENDING if ready else Release.Status.WAITING,
         destination=ready.account_id if ready else "",
     )
     audit.record(actor, "release.created", release, request=request, amount_cents=amount_cents, reason=reason,
-                 milestone=str(milestone.pk), waiting=not ready)
+                 milestone=str(milestone.pk), waiting=not ready, withheld_cents=withheld, recoveries=recoveries)
     if ready:
         enqueue(_task(), str(release.pk))
     else:
@@ -68,6 +74,25 @@ def release_create(*, milestone, amount_cents: int, reason: str, actor=None, req
              {"job_title": milestone.contract.job.title, "amount_cents": amount_cents, "url": reverse("payments:payouts")},
              release, key=f"onboarding-needed:{release.pk}")
     return release
+
+
+def _withhold_for_recoveries(contractor_id, amount_cents: int) -> tuple[int, list[str]]:
+    """Claim what staff decided to recover from this contractor (lost chargebacks the
+    platform covered), oldest first, up to the release amount. Booked when the release
+    succeeds (the payout posting credits platform:losses with it)."""
+    withheld, claimed = 0, []
+    open_recoveries = Chargeback.objects.select_for_update().filter(
+        recovery_contractor_id=contractor_id, recovery_cents__gt=F("recovered_cents")).order_by("created_at")
+    for chargeback in open_recoveries:
+        take = min(chargeback.recovery_outstanding_cents, amount_cents - withheld)
+        if take <= 0:
+            break
+        chargeback.recovered_cents += take
+        chargeback.save(update_fields=["recovered_cents", "updated_at"])
+        audit.record(None, "chargeback.recovery_claimed", chargeback, amount_cents=take)
+        withheld += take
+        claimed.append(chargeback.dispute_id)
+    return withheld, claimed
 
 
 def release_execute(release_id) -> Release:
@@ -79,6 +104,13 @@ def release_execute(release_id) -> Release:
                    .get(pk=release_id))
         if release.status != Release.Status.PENDING:
             return release
+        escrow = MilestoneEscrow.objects.filter(milestone_id=release.milestone_id).first()
+        if escrow is not None and escrow.frozen:
+            release.status = Release.Status.HELD
+            release.last_error = f"Held: {escrow.frozen_reason}"[:500]
+            release.save(update_fields=["status", "last_error", "updated_at"])
+            audit.record(None, "release.held", release, reason=escrow.frozen_reason)
+            return release
         account = _payouts_ready(release.contractor_id)
         if account is None:
             release.status = Release.Status.WAITING
@@ -88,6 +120,8 @@ def release_execute(release_id) -> Release:
         release.destination = account.account_id
         release.attempts += 1
         release.save(update_fields=["destination", "attempts", "updated_at"])
+    if not release.transfer_cents:  # all of it recovers a chargeback: nothing to send
+        return release_mark_succeeded(release_id=release.pk, transfer_id="", source="task")
     gateway = get_gateway()
     payment = release.payment
     try:
@@ -97,7 +131,7 @@ def release_execute(release_id) -> Release:
             payment.charge_id = charge_id
         result = gateway.transfer_create(
             idempotency_key=release.idempotency_key,
-            amount_cents=release.amount_cents,
+            amount_cents=release.transfer_cents,
             currency=release.currency,
             destination=release.destination,
             source_transaction=payment.charge_id,
@@ -122,13 +156,13 @@ def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_
                    .get(pk=release_id))
         if release.status in (Release.Status.SUCCEEDED, Release.Status.REVERSED):
             return release
-        if amount_cents is not None and amount_cents != release.amount_cents:
+        if amount_cents is not None and amount_cents != release.transfer_cents:
             alert_staff("release.amount_mismatch", release, "A transfer for this release has an unexpected amount.",
-                        expected=release.amount_cents, reported=amount_cents, transfer=transfer_id)
+                        expected=release.transfer_cents, reported=amount_cents, transfer=transfer_id)
             return release
         check_transition(Release.TRANSITIONS, release.status, Release.Status.SUCCEEDED, label="release")
         release.status = Release.Status.SUCCEEDED
-        release.transfer_id = transfer_id
+        release.transfer_id = transfer_id or None
         release.succeeded_at = timezone.now()
         release.last_error = ""
         release.save()
@@ -137,9 +171,13 @@ def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_
         _, booked = ledger.post(kind="release", key=f"release:{release.pk}:released", milestone=milestone,
                                 entries=[(ledger.escrow_account(milestone.pk), cents, cur), (payable, -cents, cur)],
                                 memo=f"Milestone {milestone.position} released")
+        withheld = release.withheld_cents
         ledger.post(kind="payout", key=f"release:{release.pk}:transferred", milestone=milestone,
-                    entries=[(payable, cents, cur), (ledger.STRIPE_BALANCE, -cents, cur)],
-                    memo=f"Transfer {transfer_id}")
+                    entries=ledger.nonzero([(payable, cents, cur), (ledger.STRIPE_BALANCE, withheld - cents, cur),
+                                            (ledger.PLATFORM_LOSSES, -withheld, cur)]),
+                    memo=f"Transfer {transfer_id}" + (f", {withheld} cents kept to recover a chargeback"
+                                                      if withheld else ""),
+                    reference=transfer_id)
         if booked:  # the ledger key is the one guard: the escrow row moves with it, once
             escrow = lock_escrow(milestone)
             escrow.held_cents -= cents
@@ -148,7 +186,8 @@ def release_mark_succeeded(*, release_id, transfer_id: str, source: str, amount_
             escrow.save()  # the CheckConstraints refuse a negative escrow even if a check above were wrong
         audit.record(None, "release.succeeded", release, transfer=transfer_id, amount_cents=cents, source=source)
         send("payout.sent", [release.contractor],
-             {"job_title": milestone.contract.job.title, "milestone_title": milestone.title, "amount_cents": cents,
+             {"job_title": milestone.contract.job.title, "milestone_title": milestone.title,
+              "amount_cents": release.transfer_cents,
               "url": reverse("payments:payouts")}, release, key=f"payout-sent:{release.pk}")
     return release
 
@@ -197,6 +236,20 @@ def releases_resume_for(*, contractor_id) -> int:
     return len(waiting)
 
 
+def releases_resume_held(*, milestone_id) -> int:
+    """The milestone's escrow was unfrozen: send the releases it held. Caller holds the
+    milestone lock."""
+    held = list(Release.objects.select_for_update().filter(milestone_id=milestone_id, status=Release.Status.HELD))
+    for release in held:
+        check_transition(Release.TRANSITIONS, release.status, Release.Status.PENDING, label="release")
+        release.status = Release.Status.PENDING
+        release.last_error = ""
+        release.save(update_fields=["status", "last_error", "updated_at"])
+        audit.record(None, "release.resumed", release, reason="escrow_unfrozen")
+        enqueue(_task(), str(release.pk))
+    return len(held)
+
+
 def release_mark_reversed(*, release_id, amount_reversed: int, reversal_id: str) -> Release:
     with transaction.atomic():
         release = Release.objects.select_for_update().get(pk=release_id)
@@ -213,7 +266,7 @@ def release_mark_reversed(*, release_id, amount_reversed: int, reversal_id: str)
             kind="reversal", key=f"release:{release.pk}:reversed", milestone=release.milestone,
             entries=[(ledger.STRIPE_BALANCE, amount_reversed, release.currency),
                      (ledger.contractor_payable(release.contractor_id), -amount_reversed, release.currency)],
-            memo=f"Transfer reversed ({reversal_id})",
+            memo=f"Transfer reversed ({reversal_id})", reference=reversal_id,
         )
         alert_staff("release.reversed", release, "A transfer to a contractor was reversed.",
                     amount=amount_reversed, reversal=reversal_id)

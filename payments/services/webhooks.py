@@ -17,12 +17,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..alerts import alert_staff
 from ..gateways import AccountState
 from ..gateways.stripe_gateway import build_client
 from ..models import Payment, Refund, Release, WebhookEvent
 from .accounts import payout_account_apply
-from .funding import payment_mark_disputed, payment_mark_expired, payment_mark_failed, payment_mark_succeeded
-from .refunds import refund_apply_status
+from .chargebacks import chargeback_apply, payment_for_charge
+from .funding import payment_mark_expired, payment_mark_failed, payment_mark_succeeded
+from .refunds import refund_apply_status, refund_record_outside
 from .releases import release_mark_reversed, release_mark_succeeded
 
 logger = logging.getLogger(__name__)
@@ -51,16 +53,23 @@ def verify(payload: bytes, signature: str | None) -> dict:
     return body
 
 
+def _timestamp(value) -> datetime | None:
+    """Stripe's `created`, or None if it is not a time we can represent (it is kept in the payload)."""
+    try:
+        return datetime.fromtimestamp(value, tz=UTC) if value else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
 def webhook_receive(payload: bytes, signature: str | None) -> WebhookEvent:
     """Store (or find) the event, then apply it unless it was already applied."""
     body = verify(payload, signature)
-    created_ts = body.get("created")
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.create(
-                event_id=body["id"], type=body["type"], livemode=bool(body.get("livemode")),
-                api_version=body.get("api_version") or "", payload=body,
-                stripe_created=datetime.fromtimestamp(created_ts, tz=UTC) if created_ts else None,
+                event_id=str(body["id"])[:80], type=str(body["type"])[:80], livemode=bool(body.get("livemode")),
+                api_version=str(body.get("api_version") or "")[:40], payload=body,
+                stripe_created=_timestamp(body.get("created")),
             )
     except IntegrityError:
         WebhookEvent.objects.filter(event_id=body["id"]).update(deliveries=F("deliveries") + 1)
@@ -69,6 +78,10 @@ def webhook_receive(payload: bytes, signature: str | None) -> WebhookEvent:
 
 
 def webhook_apply(event_pk) -> WebhookEvent:
+    """Apply a stored event. An event our code cannot apply (bad data, a bug) is marked
+    failed with the reason and staff are alerted; it is never an error answer to Stripe:
+    retrying the same payload for three days cannot help. Staff apply it again from admin
+    once the cause is fixed (and a repeat delivery tries again too)."""
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
@@ -83,10 +96,13 @@ def webhook_apply(event_pk) -> WebhookEvent:
             return event
     except Exception as exc:
         logger.exception("webhook %s failed", event_pk)
-        WebhookEvent.objects.filter(pk=event_pk).update(
-            status=WebhookEvent.Status.FAILED, note=f"{exc.__class__.__name__}: {exc}"[:2000], updated_at=timezone.now()
-        )
-        raise
+        reason = f"{exc.__class__.__name__}: {exc}"[:2000]
+        WebhookEvent.objects.filter(pk=event_pk).update(status=WebhookEvent.Status.FAILED, note=reason,
+                                                        updated_at=timezone.now())
+        event = WebhookEvent.objects.get(pk=event_pk)
+        alert_staff("webhook.failed", event, "A signed Stripe event could not be applied.", type=event.type,
+                    event=event.event_id, reason=reason[:500])
+        return event
 
 
 # --- matching -------------------------------------------------------------------------
@@ -181,35 +197,42 @@ def _intent_failed(body):
 
 
 def _apply_refund_object(refund_obj, source) -> bool:
-    refund = _find(Refund, _meta(refund_obj).get("refund_id"), refund_id=refund_obj.get("id"))
-    if refund is None:
+    """A refund at Stripe: ours (matched by our id in metadata, fee refunds migrated from
+    disputes carry `fee_refund_id`, or by Stripe's id), else one made outside our code on
+    one of our charges (the Stripe dashboard), which is recorded and booked."""
+    meta = _meta(refund_obj)
+    refund = _find(Refund, meta.get("refund_id") or meta.get("fee_refund_id"), refund_id=refund_obj.get("id"))
+    if refund is not None:
+        refund_apply_status(refund_id=refund.pk, provider_id=refund_obj["id"], status=refund_obj.get("status", ""),
+                            amount_cents=refund_obj.get("amount"), source=source)
+        return True
+    payment = payment_for_charge(refund_obj)  # the same payment_intent / charge matching
+    if payment is None or payment.status != Payment.Status.SUCCEEDED:
         return False
-    refund_apply_status(refund_id=refund.pk, provider_id=refund_obj["id"], status=refund_obj.get("status", ""),
-                        amount_cents=refund_obj.get("amount"), source=source)
-    return True
+    return refund_record_outside(payment=payment, provider_id=refund_obj.get("id", ""),
+                                 amount_cents=refund_obj.get("amount"), currency=refund_obj.get("currency", ""),
+                                 status=refund_obj.get("status", ""), reason=refund_obj.get("reason") or "") is not None
 
 
 def _charge_refunded(body):
     charge = _obj(body)
     refunds = (charge.get("refunds") or {}).get("data") or []
-    matched = [_apply_refund_object(r, body["type"]) for r in refunds]
+    matched = [_apply_refund_object(dict(r, charge=r.get("charge") or charge.get("id"),
+                                         payment_intent=r.get("payment_intent") or charge.get("payment_intent")),
+                                    body["type"]) for r in refunds]
     if not any(matched):
         # Recent API versions no longer embed refunds in charges: refund.* events carry them.
-        return "No refund of ours in this charge (refund.updated events apply them)."
+        return "No refund in this charge matches a payment of ours (refund.* events apply them)."
     return None
 
 
 def _refund_event(body):
-    return None if _apply_refund_object(_obj(body), body["type"]) else "No refund matches this object."
+    return None if _apply_refund_object(_obj(body), body["type"]) else "No refund or payment matches this object."
 
 
-def _dispute_created(body):
-    dispute = _obj(body)
-    payment = _find(Payment, None, payment_intent_id=dispute.get("payment_intent"),
-                    charge_id=_charge_id(dispute.get("charge")))
-    if payment is None:
+def _dispute_event(body):
+    if chargeback_apply(dispute=_obj(body), source=body["type"]) is None:
         return "No payment matches this dispute."
-    payment_mark_disputed(payment_id=payment.pk, dispute_id=dispute.get("id", ""), amount=dispute.get("amount"))
     return None
 
 
@@ -259,7 +282,11 @@ HANDLERS = {
     "refund.updated": _refund_event,
     "refund.failed": _refund_event,
     "charge.refund.updated": _refund_event,
-    "charge.dispute.created": _dispute_created,
+    "charge.dispute.created": _dispute_event,
+    "charge.dispute.updated": _dispute_event,
+    "charge.dispute.funds_withdrawn": _dispute_event,
+    "charge.dispute.funds_reinstated": _dispute_event,
+    "charge.dispute.closed": _dispute_event,
     "transfer.created": _transfer_created,
     "transfer.reversed": _transfer_reversed,
     "account.updated": _account_updated,

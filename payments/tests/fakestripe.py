@@ -6,6 +6,12 @@ idempotency_error), records every request for assertions, and can inject faults:
 a timeout before Stripe sees the request, a timeout after Stripe did the work (the
 response is lost), 5xx and 4xx answers. `complete_checkout` plays the customer paying,
 and `event(...)` builds webhook payloads with Stripe's envelope.
+
+Money that moves records a balance transaction, as Stripe's balance history does (charges,
+transfers, refunds, dispute withdrawals and reinstatements), listed newest first with
+cursor paging by GET /v1/balance_transactions; /v1/disputes and /v1/refunds list too.
+`dashboard_refund` plays staff refunding in Stripe's dashboard (no metadata of ours),
+`open_dispute` / `close_dispute` the cardholder's bank.
 """
 
 import itertools
@@ -68,6 +74,9 @@ class FakeStripe(stripe.HTTPClient):
         self._faults: list[tuple[str, str, str]] = []
         self._lock = threading.Lock()
         self.balance_available = 10**12
+        self.balance_transactions: list[dict] = []  # oldest first; listed newest first
+        self.dispute_fee = 1500
+        self.max_page = 100  # Stripe's largest page; tests lower it to exercise paging
 
     # --- test controls ------------------------------------------------------------
     def fail_next(self, method: str, path_prefix: str, mode: str, times: int = 1):
@@ -98,7 +107,69 @@ class FakeStripe(stripe.HTTPClient):
             "created": int(time.time()), "livemode": False,
         }
         session.update(status="complete", payment_status="paid", payment_intent=intent_id)
+        self.add_balance_transaction("charge", amount, source=charge_id, currency=session["currency"])
         return session
+
+    def add_balance_transaction(self, kind: str, amount: int, *, source: str | None = None, fee: int = 0,
+                                currency: str = "usd", created: int | None = None) -> dict:
+        """One line of Stripe's balance history (tests add one directly to play money that
+        moved without any event reaching us)."""
+        bt = {"id": _id("txn"), "object": "balance_transaction", "type": kind, "amount": amount, "fee": fee,
+              "net": amount - fee, "currency": currency, "source": source, "status": "available",
+              "reporting_category": {"adjustment": "dispute"}.get(kind, kind), "created": created or int(time.time())}
+        self.balance_transactions.append(bt)
+        return bt
+
+    def dashboard_refund(self, charge_id: str, amount: int | None = None, *, status: str = "succeeded") -> dict:
+        """Someone refunds the charge in the Stripe dashboard: no metadata, no key of ours."""
+        charge = self.objects[charge_id]
+        amount = charge["amount"] - charge["amount_refunded"] if amount is None else amount
+        return self._make_refund(charge, amount, {}, status=status)
+
+    def settle_refund(self, refund_id: str, status: str = "succeeded") -> dict:
+        """A refund Stripe reported pending settles (or fails) later."""
+        refund = self.objects[refund_id]
+        refund["status"] = status
+        if status == "succeeded":
+            self.add_balance_transaction("refund", -refund["amount"], source=refund_id, currency=refund["currency"])
+        elif status in ("failed", "canceled"):
+            charge = self.objects[refund["charge"]]
+            charge["amount_refunded"] -= refund["amount"]
+        return self.public(refund_id)
+
+    def open_dispute(self, charge_id: str, amount: int | None = None, *, reason: str = "fraudulent",
+                     withdraw: bool = True) -> dict:
+        charge = self.objects[charge_id]
+        dispute_id = _id("du")
+        charge["disputed"] = True
+        self.objects[dispute_id] = {
+            "id": dispute_id, "object": "dispute", "amount": amount or charge["amount"], "currency": charge["currency"],
+            "charge": charge_id, "payment_intent": charge["payment_intent"], "reason": reason,
+            "status": "needs_response", "balance_transactions": [], "is_charge_refundable": False,
+            "evidence_details": {"due_by": int(time.time()) + 7 * 86400, "has_evidence": False},
+            "created": int(time.time()), "livemode": False, "metadata": {},
+        }
+        if withdraw:
+            self.withdraw_dispute_funds(dispute_id)
+        return self.public(dispute_id)
+
+    def withdraw_dispute_funds(self, dispute_id: str) -> dict:
+        dispute = self.objects[dispute_id]
+        bt = self.add_balance_transaction("adjustment", -dispute["amount"], source=dispute_id, fee=self.dispute_fee,
+                                          currency=dispute["currency"])
+        dispute["balance_transactions"].append(dict(bt))
+        return self.public(dispute_id)
+
+    def close_dispute(self, dispute_id: str, *, won: bool, fee_returned: bool = True) -> dict:
+        dispute = self.objects[dispute_id]
+        withdrawn = [bt for bt in dispute["balance_transactions"] if bt["amount"] < 0]
+        if won and withdrawn:
+            fee = -sum(bt["fee"] for bt in withdrawn) if fee_returned else 0
+            bt = self.add_balance_transaction("adjustment", -sum(b["amount"] for b in withdrawn), source=dispute_id,
+                                              fee=fee, currency=dispute["currency"])
+            dispute["balance_transactions"].append(dict(bt))
+        dispute["status"] = "won" if won else "lost"
+        return self.public(dispute_id)
 
     def public(self, object_id: str) -> dict:
         return {k: v for k, v in self.objects[object_id].items() if not k.startswith("_")}
@@ -135,6 +206,8 @@ class FakeStripe(stripe.HTTPClient):
             record = Recorded(method, parts.path, _nest(pairs), dict(pairs), key, headers)
             self.requests.append(record)
             fault = self._take_fault(method, parts.path)
+            if fault in {"400", "404"} and method == "POST" and key in self._idempotent:
+                fault = None  # Stripe answers a key it already processed with the stored answer, never a new 4xx
             if fault == "timeout":
                 raise stripe.APIConnectionError("Request timed out (fake).", should_retry=True)
             if fault in {"500", "429", "400", "404"}:
@@ -180,11 +253,32 @@ class FakeStripe(stripe.HTTPClient):
             return self._error(404, "resource_missing", f"No such {kind}: '{object_id}'")
         return self._ok(self.public(object_id))
 
+    def _list(self, rows: list[dict], p: dict, expand_source: bool = False):
+        """Stripe's list API: newest first, `limit`, `starting_after` cursor, `created[gte|lt]`."""
+        created = p.get("created") or {}
+        rows = [r for r in rows if ("gte" not in created or r["created"] >= int(created["gte"]))
+                and ("lt" not in created or r["created"] < int(created["lt"]))]
+        rows = list(reversed(rows))
+        if p.get("starting_after"):
+            ids = [r["id"] for r in rows]
+            rows = rows[ids.index(p["starting_after"]) + 1:] if p["starting_after"] in ids else []
+        limit = min(int(p.get("limit", 10)), self.max_page)
+        page = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows[:limit]]
+        if expand_source and "data.source" in (p.get("expand") or []):
+            page = [dict(r, source=self.public(r["source"]) if r.get("source") in self.objects else r.get("source"))
+                    for r in page]
+        return self._ok({"object": "list", "data": page, "has_more": len(rows) > limit, "url": "/v1/list"})
+
     def _route(self, method, path, p):
         segments = path.strip("/").split("/")[1:]  # drop "v1"
+        if method == "GET" and path == "/v1/balance_transactions":
+            return self._list(self.balance_transactions, p, expand_source=True)
+        if method == "GET" and path in ("/v1/disputes", "/v1/refunds"):
+            kind = path.rsplit("/", 1)[1][:-1]
+            return self._list([o for o in self.objects.values() if o["object"] == kind], p)
         if method == "GET" and len(segments) == 2:
             kinds = {"payment_intents": "payment_intent", "transfers": "transfer", "refunds": "refund",
-                     "accounts": "account", "charges": "charge"}
+                     "accounts": "account", "charges": "charge", "disputes": "dispute"}
             return self._get(segments[1], kinds.get(segments[0], segments[0]))
         if method == "POST" and path == "/v1/checkout/sessions":
             return self._checkout(p)
@@ -249,6 +343,7 @@ class FakeStripe(stripe.HTTPClient):
             "metadata": p.get("metadata", {}), "reversed": False, "reversals": {"object": "list", "data": []},
             "created": int(time.time()), "livemode": False,
         }
+        self.add_balance_transaction("transfer", -amount, source=transfer_id, currency=p["currency"])
         return self._ok(self.public(transfer_id))
 
     def _refund(self, p):
@@ -257,19 +352,29 @@ class FakeStripe(stripe.HTTPClient):
             return self._error(400, "resource_missing", "No such payment_intent")
         charge = self.objects[intent["latest_charge"]]
         amount = int(p.get("amount", charge["amount"] - charge["amount_refunded"]))
+        blocking = [o for o in self.objects.values() if o["object"] == "dispute" and o["charge"] == charge["id"]
+                    and o["status"] != "won"]
+        if blocking:
+            return self._error(400, "charge_disputed", f"Charge {charge['id']} has been charged back; cannot issue a "
+                                                       "refund.")
         if amount <= 0 or charge["amount_refunded"] + amount > charge["amount"]:
             return self._error(400, "charge_already_refunded", "Refund exceeds the remaining charge amount.")
+        return self._ok(self._make_refund(charge, amount, p.get("metadata", {})))
+
+    def _make_refund(self, charge: dict, amount: int, metadata: dict, status: str = "succeeded") -> dict:
         refund_id = _id("re")
         refund = {
             "id": refund_id, "object": "refund", "amount": amount, "currency": charge["currency"],
-            "charge": charge["id"], "payment_intent": intent["id"], "status": "succeeded",
-            "metadata": p.get("metadata", {}), "created": int(time.time()),
+            "charge": charge["id"], "payment_intent": charge["payment_intent"], "status": status,
+            "metadata": metadata, "created": int(time.time()),
         }
         self.objects[refund_id] = refund
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
         charge["refunds"]["data"].insert(0, dict(refund))
-        return self._ok(dict(refund))
+        if status == "succeeded":
+            self.add_balance_transaction("refund", -amount, source=refund_id, currency=charge["currency"])
+        return dict(refund)
 
     def _account(self, p):
         account_id = _id("acct")

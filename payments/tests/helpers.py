@@ -1,11 +1,11 @@
 """Shared steps for money tests: drive the flow through the real services."""
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from contracts import services as contract_services
 from contracts.models import Milestone
 from payments import ledger, services
-from payments.models import LedgerEntry, MilestoneEscrow, Payment, PayoutAccount, Refund, Release
+from payments.models import Chargeback, LedgerEntry, MilestoneEscrow, Payment, PayoutAccount, Refund, Release
 
 from .images import png_upload
 
@@ -41,8 +41,9 @@ def submit(milestone, contractor, files=None):
                                  files=files or [png_upload()])
 
 
-def assert_books_balanced():
-    """The invariants the issue names, checked against the database."""
+def assert_books_balanced(fake=None):
+    """The invariants the issues name, checked against the database (and, given the fake
+    Stripe, against Stripe's own balance history: every cent it moved is in the ledger)."""
     assert ledger.unbalanced_transactions() == []
     for escrow in MilestoneEscrow.objects.all():
         held = -ledger.balance(ledger.escrow_account(escrow.milestone_id))
@@ -50,13 +51,29 @@ def assert_books_balanced():
         assert 0 <= escrow.reserved_cents <= escrow.held_cents
     money_in = Payment.objects.filter(status="succeeded").aggregate(s=Sum("amount_cents"))["s"] or 0
     out = (Release.objects.filter(status="succeeded").aggregate(s=Sum("amount_cents"))["s"] or 0) + (
-        Refund.objects.filter(status="succeeded").aggregate(s=Sum("amount_cents"))["s"] or 0)
+        Refund.objects.filter(status="succeeded", kind="escrow").aggregate(s=Sum("amount_cents"))["s"] or 0)
     assert out <= money_in
-    # Every cent that left stripe:balance went to a transfer or refund we recorded.
-    stripe_balance = LedgerEntry.objects.filter(account=ledger.STRIPE_BALANCE).aggregate(s=Sum("amount_cents"))["s"] or 0
-    fees = -(LedgerEntry.objects.filter(account=ledger.PLATFORM_FEES).aggregate(s=Sum("amount_cents"))["s"] or 0)
+    # Nothing is left owed: a payout or refund books both its legs together.
+    owed = LedgerEntry.objects.filter(Q(account__endswith=":payable") | Q(account__endswith=":refunds")).values(
+        "account").annotate(total=Sum("amount_cents")).exclude(total=0)
+    assert list(owed) == []
+    # platform:chargebacks holds exactly what open disputes withdrew; decided ones are settled.
+    open_withdrawn = 0
+    for chargeback in Chargeback.objects.all():
+        left = (chargeback.withdrawn_cents - chargeback.reinstated_cents - chargeback.lost_from_escrow_cents
+                - chargeback.lost_from_fees_cents - chargeback.loss_cents)
+        assert left == 0 or chargeback.outcome == "open", chargeback
+        open_withdrawn += left
+    assert ledger.balance(ledger.PLATFORM_CHARGEBACKS) == open_withdrawn
+    # What we hold at Stripe is escrow + the fee revenue we kept, less what disputes took
+    # (withdrawn, fees, losses), plus what was recovered.
+    stripe_balance = ledger.balance(ledger.STRIPE_BALANCE)
+    fees = -ledger.balance(ledger.PLATFORM_FEES)
     held = sum(e.held_cents for e in MilestoneEscrow.objects.all())
-    assert stripe_balance == held + fees
+    assert stripe_balance == held + fees - open_withdrawn - ledger.balance(ledger.PLATFORM_DISPUTE_FEES) - \
+        ledger.balance(ledger.PLATFORM_LOSSES)
+    if fake is not None:
+        assert stripe_balance == sum(bt["net"] for bt in fake.balance_transactions)
 
 
 def released_milestone_ids():

@@ -1,7 +1,11 @@
 """Random sequences of fund / pay / submit / approve / request changes / refund / task runs /
-Stripe faults / duplicated and reordered webhooks. After every step: every ledger
-transaction balances, escrow is never negative and matches the ledger, money out never
-exceeds money in, and Stripe never moved money twice for one row."""
+Stripe faults / duplicated and reordered webhooks / card disputes opened, won and lost /
+refunds made in the Stripe dashboard / staff lifting a freeze. After every step: every
+ledger transaction balances, escrow is never negative and matches the ledger, money out
+never exceeds money in, nothing is left owed, platform:chargebacks holds what open disputes
+withdrew, and Stripe never moved money twice for one row. At the end of each history,
+once every event has been delivered and every task run, the ledger's Stripe balance equals
+Stripe's own balance history and `reconcile` says exactly whether the books match Stripe."""
 
 import pytest
 from django.db import transaction
@@ -15,16 +19,35 @@ from contracts.tests.factories import contract_for
 from core.exceptions import ApplicationError
 from payments import services
 from payments.gateways import GatewayError
-from payments.models import Payment, Refund, Release
+from payments.models import Chargeback, MilestoneEscrow, Payment, Refund, Release, WebhookEvent
 from payments.services.common import lock_milestone
 
 from .helpers import assert_books_balanced
 from .images import png_upload
 
+TRUTH = {"agree_ok": 0, "agree_differences": 0}
+
+
+def books_match_stripe(fake) -> bool:
+    """Independently of reconcile: does the ledger hold what Stripe's history says, and is
+    every dispute and refund Stripe has one of our rows in the same state?"""
+    try:
+        assert_books_balanced(fake)
+    except AssertionError:
+        return False
+    chargebacks = dict(Chargeback.objects.values_list("dispute_id", "stripe_status"))
+    refunds = dict(Refund.objects.exclude(refund_id=None).values_list("refund_id", "status"))
+    for obj in fake.objects.values():
+        if obj["object"] == "dispute" and chargebacks.get(obj["id"]) != obj["status"]:
+            return False
+        if obj["object"] == "refund" and (refunds.get(obj["id"]) == "succeeded") != (obj["status"] == "succeeded"):
+            return False
+    return True
+
 pytestmark = pytest.mark.django_db
 
 
-def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeowner, contractor):
+def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeowner, contractor, staff_user):
     class Money(RuleBasedStateMachine):
         @initialize(amounts=st.lists(st.integers(min_value=1, max_value=5_000_00), min_size=1, max_size=3))
         def setup(self, amounts):
@@ -33,6 +56,8 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
             self.milestones = list(self.contract.milestones.order_by("position"))
             self.outbox: list[dict] = []  # webhook events Stripe has produced, deliverable in any order
             self.account = services.payout_account_ensure(actor=contractor)
+            self.staff = staff_user
+            self.disputes: list[str] = []  # this history's own (the database outlives one history)
 
         def pick(self, index):
             return self.milestones[index % len(self.milestones)]
@@ -98,6 +123,63 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
                     obj["_announced"] = True
                     self.outbox.append(fake_stripe.event("transfer.created", obj))
 
+        def _succeeded_charge(self, i):
+            payment = Payment.objects.filter(milestone=self.pick(i), status="succeeded").first()
+            return fake_stripe.objects[fake_stripe.objects[payment.payment_intent_id]["latest_charge"]] if payment \
+                else None
+
+        @rule(i=st.integers(0, 2), share=st.floats(0.05, 1.0), withdraw=st.booleans())
+        def cardholder_disputes(self, i, share, withdraw):
+            """The homeowner's bank opens a dispute on a paid milestone (funds withdrawn at once or later)."""
+            charge = self._succeeded_charge(i)
+            if charge is None or any(o["object"] == "dispute" and o["charge"] == charge["id"]
+                                     for o in fake_stripe.objects.values()):
+                return
+            dispute = fake_stripe.open_dispute(charge["id"], max(1, int(charge["amount"] * share)), withdraw=withdraw)
+            self.disputes.append(dispute["id"])
+            self.outbox.append(fake_stripe.event("charge.dispute.created", dispute))
+            if withdraw:
+                self.outbox.append(fake_stripe.event("charge.dispute.funds_withdrawn", dispute))
+
+        def bank_decides(self, won):
+            """The oldest open dispute is decided (withdrawing first if it had not yet)."""
+            open_ = [fake_stripe.objects[d] for d in self.disputes if fake_stripe.objects[d]["status"] == "needs_response"]
+            if not open_:
+                return
+            dispute = open_[0]
+            if not dispute["balance_transactions"]:
+                self.outbox.append(fake_stripe.event("charge.dispute.funds_withdrawn",
+                                                     fake_stripe.withdraw_dispute_funds(dispute["id"])))
+            closed = fake_stripe.close_dispute(dispute["id"], won=won)
+            if won:
+                self.outbox.append(fake_stripe.event("charge.dispute.funds_reinstated", closed))
+            self.outbox.append(fake_stripe.event("charge.dispute.closed", closed))
+
+        # Disputes are rarer than approvals in life, but each history should meet one; and
+        # banks decide both ways.
+        bank_decides_for_merchant = rule()(lambda self: self.bank_decides(True))
+        bank_decides_for_cardholder = rule()(lambda self: self.bank_decides(False))
+
+        @rule(i=st.integers(0, 2), share=st.floats(0.01, 1.0))
+        def dashboard_refund(self, i, share):
+            """Someone refunds part of a paid charge in the Stripe dashboard."""
+            charge = self._succeeded_charge(i)
+            if charge is None or any(o["object"] == "dispute" and o["charge"] == charge["id"] and o["status"] != "won"
+                                     for o in fake_stripe.objects.values()):
+                return
+            amount = min(max(1, int(charge["amount"] * share)), charge["amount"] - charge["amount_refunded"])
+            if amount <= 0:
+                return
+            refund = fake_stripe.dashboard_refund(charge["id"], amount)
+            self.outbox.append(fake_stripe.event("refund.created", refund))
+            self.outbox.append(fake_stripe.event("charge.refunded", fake_stripe.public(charge["id"])))
+
+        @rule()
+        def staff_unfreeze(self):
+            for escrow in MilestoneEscrow.objects.exclude(frozen_at=None):
+                self.attempt(lambda e=escrow: services.escrow_unfreeze_by_staff(
+                    actor=self.staff, milestone_id=e.milestone_id, note="Checked with both parties."))
+
         @rule()
         def staff_retry_failed(self):
             for release in Release.objects.filter(status="failed"):
@@ -146,6 +228,23 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
             for event in events:
                 assert deliver(event).status_code == 200
 
+        def teardown(self):
+            """Stripe's side settles: every event delivered (twice, shuffled), every task run."""
+            if not hasattr(self, "contract"):
+                return
+            self.run_tasks(None)
+            for event in self.outbox:  # each once more, in order: every event has now reached us
+                assert deliver(event).status_code == 200
+            seen = len(self.outbox)
+            self.run_tasks(None)  # releases a decided dispute let go, refunds it held
+            for event in self.outbox[seen:]:
+                assert deliver(event).status_code == 200
+            assert not WebhookEvent.objects.filter(status="failed").exists()
+            truth = books_match_stripe(fake_stripe)
+            run = services.reconcile()
+            assert run.ok == truth, run.differences
+            TRUTH["agree_ok" if truth else "agree_differences"] += 1
+
         @invariant()
         def books_balance(self):
             if hasattr(self, "contract"):
@@ -156,7 +255,8 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
             transfers = [o for o in fake_stripe.objects.values() if o["object"] == "transfer"]
             per_release = [o["metadata"]["release_id"] for o in transfers]
             assert len(per_release) == len(set(per_release))
-            refunds = [o["metadata"]["refund_id"] for o in fake_stripe.objects.values() if o["object"] == "refund"]
+            refunds = [o["metadata"]["refund_id"] for o in fake_stripe.objects.values()
+                       if o["object"] == "refund" and o["metadata"]]  # dashboard refunds carry none of ours
             assert len(refunds) == len(set(refunds))
             for release in Release.objects.filter(status="succeeded"):
                 assert release.transfer_id in {o["id"] for o in transfers}
@@ -166,9 +266,6 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     ))
     # The histories reached the interesting states, not just failed preconditions.
-    from payments.models import WebhookEvent
-
-
     assert Payment.objects.filter(status="succeeded").exists()
     assert Release.objects.exists() and Refund.objects.exists()
     assert WebhookEvent.objects.filter(deliveries__gt=1).exists() or WebhookEvent.objects.count() > 5
@@ -177,4 +274,9 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
         "releases": dict(Release.objects.values_list("status").annotate(n=Count("pk"))),
         "refunds": dict(Refund.objects.values_list("status").annotate(n=Count("pk"))),
         "events": WebhookEvent.objects.count(), "redeliveries": WebhookEvent.objects.filter(deliveries__gt=1).count(),
+        "chargebacks": dict(Chargeback.objects.values_list("outcome").annotate(n=Count("pk"))),
+        "outside_refunds": Refund.objects.filter(kind="outside").count(), "reconcile_vs_truth": dict(TRUTH),
     })
+    assert Chargeback.objects.filter(outcome="lost").exists() and Chargeback.objects.filter(outcome="won").exists()
+    assert Refund.objects.filter(kind="outside", status="succeeded").exists()
+    assert TRUTH["agree_ok"] >= 6  # most histories end with books that match Stripe, and reconcile says so

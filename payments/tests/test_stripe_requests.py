@@ -106,7 +106,8 @@ def test_refund_request_full_and_partial(fake_stripe, deliver, contract, homeown
     assert [(c.idempotency_key, c.params["amount"], c.params["payment_intent"]) for c in calls] == [
         (f"refund-{partial.pk}", "20000", payment.payment_intent_id),
         (f"refund-{rest.pk}", "50000", payment.payment_intent_id)]
-    assert calls[0].params["metadata"] == {"refund_id": str(partial.pk), "milestone_id": str(milestone.pk)}
+    assert calls[0].params["metadata"] == {"refund_id": str(partial.pk), "milestone_id": str(milestone.pk),
+                                          "kind": "escrow"}
     assert set(Refund.objects.values_list("status", flat=True)) == {"succeeded"}
     escrow = MilestoneEscrow.objects.get(milestone=milestone)
     assert (escrow.held_cents, escrow.refunded_cents) == (0, 70_000)

@@ -159,20 +159,42 @@ def test_event_for_unknown_object_is_stored_and_acknowledged(fake_stripe, delive
     assert WebhookEvent.objects.filter(status="ignored").count() == 3
 
 
-def test_handler_crash_answers_500_and_redelivery_applies(fake_stripe, deliver, paid, monkeypatch):
+def test_handler_crash_is_stored_failed_alerted_and_answered_2xx(fake_stripe, deliver, paid, monkeypatch):
+    """Stripe retrying an event our code cannot apply for three days helps nobody: it is
+    stored, marked failed with the reason, staff are told, and Stripe gets a 2xx."""
     _, payment, session, _ = paid
     from payments.services import webhooks
 
+    captured = []
+    monkeypatch.setattr("payments.alerts.sentry_sdk.capture_message", lambda *a, **k: captured.append((a, k)))
     original = webhooks.HANDLERS["checkout.session.completed"]
     monkeypatch.setitem(webhooks.HANDLERS, "checkout.session.completed", lambda body: 1 / 0)
     event = fake_stripe.event("checkout.session.completed", session)
-    assert deliver(event).status_code == 500
+    assert deliver(event).status_code == 200
     stored = WebhookEvent.objects.get(event_id=event["id"])
     assert stored.status == "failed" and "ZeroDivisionError" in stored.note
+    assert [k["extras"]["event"] for a, k in captured] == [event["id"]]
     monkeypatch.setitem(webhooks.HANDLERS, "checkout.session.completed", original)
     assert deliver(event).status_code == 200
     payment.refresh_from_db()
     assert payment.status == "succeeded"
+
+
+def test_absurd_created_time_is_stored_and_failed_not_a_500(fake_stripe, deliver, contractor, monkeypatch):
+    captured = []
+    monkeypatch.setattr("payments.alerts.sentry_sdk.capture_message", lambda *a, **k: captured.append(a))
+    account = onboard(contractor, fake_stripe)
+    event = fake_stripe.event("account.updated", fake_stripe.objects[account.account_id], created=10**12)
+    response = deliver(event)
+    assert response.status_code == 200
+    stored = WebhookEvent.objects.get(event_id=event["id"])
+    assert stored.stripe_created is None and stored.payload["created"] == 10**12
+    assert stored.status == "failed" and "year" in stored.note.lower()
+    assert captured and "could not be applied" in captured[0][0]
+    # The same body with a sane time applies normally.
+    ok = fake_stripe.event("account.updated", fake_stripe.objects[account.account_id])
+    assert deliver(ok).status_code == 200
+    assert WebhookEvent.objects.get(event_id=ok["id"]).status == "processed"
 
 
 # --- transfers, refunds, accounts, disputes ------------------------------------------------
@@ -222,6 +244,7 @@ def test_chargeback_alerts_staff_once(fake_stripe, deliver, contract, homeowner,
     payment.refresh_from_db()
     assert payment.disputed_at is not None
     assert len(captured) == 1
+    assert MilestoneEscrow.objects.get(milestone=milestone).frozen
 
 
 def test_pending_refund_completes_by_webhook(fake_stripe, deliver, contract, homeowner,

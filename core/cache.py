@@ -1,0 +1,151 @@
+"""The cache must never take the site down: Redis fails open, and anonymous pages are cached
+briefly with explicit invalidation.
+
+`FailOpenRedisCache` is Django's Redis backend whose every operation survives Redis being
+unreachable: reads miss, writes are dropped, counters start again. Consumers (the API rate
+limiter, allauth's login rate limit, cached pages, readiness aside) therefore keep answering;
+rate limiting is off while Redis is down, which is the lesser evil than refusing every
+request. Each outage is logged as a warning and reported to Sentry, at most once a minute
+per process so an outage does not flood either.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from functools import wraps
+
+import sentry_sdk
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("core.cache")
+
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+REPORT_EVERY_SECONDS = 60.0
+# After a failure, skip Redis for this long: each refused connection costs milliseconds
+# and a page makes several cache calls. A short pause, so recovery is noticed quickly.
+RETRY_AFTER_SECONDS = 2.0
+_last_report = {"at": 0.0}
+_circuit = {"open_until": 0.0}
+_report_lock = threading.Lock()
+
+
+def report_outage(operation: str, exc: BaseException) -> None:
+    """Warn (log + Sentry) that the cache failed open; throttled per process."""
+    now = time.monotonic()
+    _circuit["open_until"] = now + RETRY_AFTER_SECONDS
+    with _report_lock:
+        if now - _last_report["at"] < REPORT_EVERY_SECONDS:
+            return
+        _last_report["at"] = now
+    logger.warning("cache unavailable (%s: %s); failing open: no caching or rate limiting", operation, exc)
+    sentry_sdk.capture_message(f"Cache unavailable, failing open ({type(exc).__name__})", level="warning")
+
+
+def _fail_open(default):
+    def decorate(method):
+        @wraps(method)
+        def wrapper(self, *args, **kwargs):
+            if _circuit["open_until"] > time.monotonic():
+                return default() if callable(default) else default
+            try:
+                return method(self, *args, **kwargs)
+            except OUTAGE_ERRORS as exc:
+                report_outage(method.__name__, exc)
+                return default() if callable(default) else default
+
+        return wrapper
+
+    return decorate
+
+
+class FailOpenRedisCache(RedisCache):
+    """RedisCache whose reads miss and writes are dropped while Redis is unreachable."""
+
+    # add() is how callers take locks (allauth's rate limiter): failing open means "taken".
+    add = _fail_open(True)(RedisCache.add)
+    set = _fail_open(None)(RedisCache.set)
+    touch = _fail_open(False)(RedisCache.touch)
+    delete = _fail_open(False)(RedisCache.delete)
+    get_many = _fail_open(dict)(RedisCache.get_many)
+    has_key = _fail_open(False)(RedisCache.has_key)
+    set_many = _fail_open(list)(RedisCache.set_many)
+    delete_many = _fail_open(None)(RedisCache.delete_many)
+    clear = _fail_open(False)(RedisCache.clear)
+
+    @_fail_open(0)
+    def incr(self, key, delta=1, version=None):
+        return super().incr(key, delta, version)
+
+    def get(self, key, default=None, version=None):
+        if _circuit["open_until"] > time.monotonic():
+            return default
+        try:
+            return super().get(key, default, version)
+        except OUTAGE_ERRORS as exc:
+            report_outage("get", exc)
+            return default
+
+
+# --- Short-lived pages for anonymous visitors -----------------------------------------
+def _version_key(namespace):
+    return f"pagecache:{namespace}:version"
+
+
+def invalidate_pages(namespace: str) -> None:
+    """Every cached page of `namespace` is stale from now on (a new version in the key)."""
+    cache.set(_version_key(namespace), time.time_ns(), timeout=None)
+
+
+def _cacheable_request(request) -> bool:
+    if request.method != "GET" or getattr(request, "htmx", False):
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    # A pending flash message belongs to this visitor only (cookie or session storage).
+    if "messages" in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and request.COOKIES.get("sessionid") and session.get("_messages"))
+
+
+def anonymous_page_cache(namespace: str, timeout: int = 30):
+    """Cache a view's HTML for signed-out visitors only, keyed by the full URL and the
+    namespace's version. Signed-in people always get a fresh, personal page; a response that
+    used the CSRF token, set a cookie or is not a 200 is never stored (it would be someone's)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            version = cache.get(_version_key(namespace)) or 0
+            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+            key = f"pagecache:{namespace}:{version}:{path}"
+            cached = cache.get(key)
+            if cached is not None:
+                response = HttpResponse(cached, content_type="text/html; charset=utf-8")
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not getattr(response, "streaming", False)
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                and not request.META.get("CSRF_COOKIE_USED")
+            ):
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                cache.set(key, response.content, timeout=timeout)
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorate
