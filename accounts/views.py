@@ -98,7 +98,8 @@ def contractor_profile(request, user_id):
     profile = selectors.public_contractor(user_id)
     context = {"profile": profile, "standing": credential_selectors.standing_of(profile.user_id),
                "own_profile": request.user.pk == profile.user_id,
-               "invitations_enabled": directory_services.invitations_enabled(profile.user)}
+               "invitations_enabled": directory_services.invitations_enabled(profile.user),
+               "portfolio": directory_selectors.portfolio_of(profile.user_id)}
     if request.user.is_authenticated and request.user.is_homeowner:
         context["invite_form"] = InviteForm(jobs=directory_selectors.invitable_jobs(request.user))
     return render(request, "accounts/contractor_profile.html", context)

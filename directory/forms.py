@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.forms import clean_us_zip
+from core.forms import IMAGE_TYPES
 from jobs.models import Category
 
 RADIUS_CHOICES = [("", "Their service area"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"),
@@ -43,3 +44,10 @@ class InviteForm(forms.Form):
     def __init__(self, *args, jobs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["job"].choices = [(str(job.pk), job.title) for job in jobs]
+
+
+class PortfolioForm(forms.Form):
+    image = forms.FileField(label="Photo of your work", widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
+                            help_text="JPEG, PNG or WebP up to 10 MB. Location data (EXIF) is removed.")
+    caption = forms.CharField(label="Caption", max_length=200, required=False,
+                              help_text="What, where and when, e.g. “Walk-in shower, South Austin, 2025”.")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from core.models import BaseModel
+from core.uploads import RandomUploadTo
 
 
 class Invitation(BaseModel):
@@ -28,3 +29,20 @@ class InvitationOptOut(BaseModel):
 
     def __str__(self):
         return f"{self.contractor_id} takes no invitations"
+
+
+class PortfolioPhoto(BaseModel):
+    """A photo of past work on a contractor's public profile (re-encoded without EXIF)."""
+
+    contractor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio")
+    image = models.ImageField(upload_to=RandomUploadTo("portfolio"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    caption = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        indexes = [models.Index(fields=["contractor", "position"], name="portfolio_order_idx")]
+
+    def __str__(self):
+        return self.caption or f"Photo {self.position}"

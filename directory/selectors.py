@@ -8,6 +8,8 @@ from credentials.selectors import prefetch_public
 from jobs.models import Job
 from reviews.selectors import contractors_directory
 
+from .models import PortfolioPhoto
+
 SORTS = {
     "rating": (F("rating_avg").desc(nulls_last=True), "-rating_count", "business_name", "pk"),
     "reviews": ("-rating_count", F("rating_avg").desc(nulls_last=True), "business_name", "pk"),
@@ -29,3 +31,7 @@ def invitable_jobs(user) -> list[Job]:
     if not (user.is_authenticated and user.is_homeowner):
         return []
     return list(Job.objects.filter(homeowner=user, status=Job.Status.OPEN).only("id", "title").order_by("-created_at"))
+
+
+def portfolio_of(contractor_id) -> list:
+    return list(PortfolioPhoto.objects.filter(contractor_id=contractor_id).only("id", "caption", "position"))

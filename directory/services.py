@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 import audit
-from accounts.models import User
+from accounts.models import ContractorProfile, User
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
+from jobs.images import clean_image
 from jobs.models import Job
 from notifications import notify
 
-from .models import Invitation, InvitationOptOut
+from .models import Invitation, InvitationOptOut, PortfolioPhoto
 
 # Against spam: a homeowner inviting more contractors than this in a day is not choosing.
 MAX_INVITATIONS_PER_DAY = 15
@@ -67,3 +68,49 @@ def invitations_set(*, actor, enabled: bool, request=None) -> None:
     else:
         InvitationOptOut.objects.get_or_create(contractor=actor)
     audit.record(actor, "invitation.settings", actor, request=request, enabled=enabled)
+
+
+# --- portfolio ----------------------------------------------------------------------------
+MAX_PORTFOLIO_PHOTOS = 30
+
+
+def portfolio_add(*, actor, image, caption: str = "", request=None) -> PortfolioPhoto:
+    if not actor.is_contractor:
+        raise PermissionDenied("Only contractors have a portfolio.")
+    clean = clean_image(image, max_bytes=10 * 1024 * 1024, max_pixels=25_000_000, field="image")  # EXIF stripped
+    with transaction.atomic():
+        # The contractor's profile row serialises two uploads racing for the 30th place.
+        ContractorProfile.objects.select_for_update().filter(user=actor).first()
+        count = PortfolioPhoto.objects.filter(contractor=actor).count()
+        if count >= MAX_PORTFOLIO_PHOTOS:
+            raise ValidationFailed(f"A portfolio holds up to {MAX_PORTFOLIO_PHOTOS} photos. Remove one first.",
+                                   fields={"image": ["The portfolio is full."]})
+        photo = PortfolioPhoto.objects.create(contractor=actor, image=clean.file, content_type=clean.content_type,
+                                              caption=caption.strip()[:200], position=count + 1)
+        audit.record(actor, "portfolio.added", photo, request=request)
+    return photo
+
+
+def portfolio_remove(*, actor, photo_id, request=None) -> None:
+    with transaction.atomic():
+        photo = PortfolioPhoto.objects.select_for_update().filter(pk=photo_id, contractor=actor).first()
+        if photo is None:
+            raise ValidationFailed("No such photo.")
+        photo.delete()
+        # Keep positions 1..n so "move up" and the limit stay simple.
+        for position, pk in enumerate(PortfolioPhoto.objects.filter(contractor=actor).values_list("pk", flat=True), 1):
+            PortfolioPhoto.objects.filter(pk=pk).update(position=position)
+        audit.record(actor, "portfolio.removed", actor, request=request, photo=str(photo_id))
+
+
+def portfolio_move_up(*, actor, photo_id) -> None:
+    with transaction.atomic():
+        photos = list(PortfolioPhoto.objects.select_for_update().filter(contractor=actor))
+        index = next((i for i, p in enumerate(photos) if p.pk == photo_id), None)
+        if index is None:
+            raise ValidationFailed("No such photo.")
+        if index == 0:
+            return
+        above, this = photos[index - 1], photos[index]
+        above.position, this.position = this.position, above.position
+        PortfolioPhoto.objects.bulk_update([above, this], ["position"])
