@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("credentials/", include("credentials.urls")),
     path("", include("directory.urls")),
+    path("", include("messaging.urls")),
     path("api/v1/", include("fairtrade.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
