@@ -93,7 +93,8 @@ class ContractorOnboardingForm(forms.ModelForm):
         }
         help_texts = {
             "bio": "Tell homeowners about your experience and the work you're proud of.",
-            "license_number": "Shown as a verified badge while it is current.",
+            "license_number": ("Shown to homeowners as self-reported. For a verified badge, upload the license under "
+                           "Credentials after saving: our staff check it with the state board."),
         }
         widgets = {
             "license_expires_on": forms.DateInput(attrs={"type": "date"}),

@@ -7,6 +7,10 @@ from django.views.decorators.http import require_POST
 
 import audit
 from core.exceptions import ApplicationError
+from credentials import selectors as credential_selectors
+from directory import selectors as directory_selectors
+from directory import services as directory_services
+from directory.forms import InviteForm
 from fairtrade import privacy
 from notifications import security
 
@@ -100,7 +104,13 @@ def api_token_revoke(request, token_id):
 
 def contractor_profile(request, user_id):
     profile = selectors.public_contractor(user_id)
-    return render(request, "accounts/contractor_profile.html", {"profile": profile})
+    context = {"profile": profile, "standing": credential_selectors.standing_of(profile.user_id),
+               "own_profile": request.user.pk == profile.user_id,
+               "invitations_enabled": directory_services.invitations_enabled(profile.user),
+               "portfolio": directory_selectors.portfolio_of(profile.user_id)}
+    if request.user.is_authenticated and request.user.is_homeowner:
+        context["invite_form"] = InviteForm(jobs=directory_selectors.invitable_jobs(request.user))
+    return render(request, "accounts/contractor_profile.html", context)
 
 
 @login_required

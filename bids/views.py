@@ -14,6 +14,7 @@ from core import once
 from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.money import fee_cents, format_cents
+from credentials import selectors as credential_selectors
 from jobs import selectors as job_selectors
 from jobs.models import Job
 from jobs.web import errors_to_form, run_action
@@ -129,6 +130,7 @@ def compare(request, job_id):
     if job.bidding_closed_at is None:
         messages.info(request, "Bids are sealed until bidding closes. Close bidding early from the job page.")
         return redirect("jobs:detail", pk=job.pk)
+    credential_selectors.annotate_bids(bids)
     amounts = [bid.amount_cents for bid in bids]
     benchmark = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk)
     if benchmark.band is not None:

@@ -16,6 +16,7 @@ from core import once
 from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.money import format_cents
+from credentials import selectors as credential_selectors
 from jobs.web import run_action
 from payments.gateways import GatewayError
 from payments.models import Payment
@@ -47,6 +48,9 @@ def detail(request, pk):
         "released_total": sum(m.amount_cents for m in milestones if m.status == "released"),
         "in_escrow_total": sum(m.amount_cents for m in milestones if m.status in Milestone.IN_ESCROW),
     }
+    if contract.status in (contract.Status.AWAITING_FUNDING, contract.Status.ACTIVE):
+        context["insurance_gap"] = credential_selectors.insurance_gap(
+            contract.contractor_id, starts_on=contract.bid.proposed_start, days=contract.bid.estimated_days)
     context.update(change_order_views.contract_page_context(request.user, contract))
     return render(request, "contracts/detail.html", context)
 

@@ -17,6 +17,8 @@ from analytics import privacy as analytics
 from audit import privacy as audit
 from bids import privacy as bids
 from contracts import privacy as contracts
+from credentials import privacy as credentials
+from directory import privacy as directory
 from disputes import privacy as disputes
 from jobs import privacy as jobs
 from messaging import privacy as messaging
@@ -25,8 +27,8 @@ from payments import privacy as payments
 from reviews import privacy as reviews
 from webhooks import privacy as webhooks
 
-CONTRIBUTORS = (accounts, jobs, bids, contracts, payments, disputes, reviews, messaging, webhooks, notifications, analytics,
-                audit)
+CONTRIBUTORS = (accounts, credentials, directory, jobs, bids, contracts, payments, disputes, reviews, messaging, webhooks,
+                notifications, analytics, audit)
 
 
 def erasure_blockers(user):

@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("disputes.urls")),
     path("", include("reviews.urls")),
     path("", include("notifications.urls")),
+    path("credentials/", include("credentials.urls")),
+    path("", include("directory.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),
     path("api/v1/", include("fairtrade.api")),

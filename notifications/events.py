@@ -176,6 +176,18 @@ _EVENTS = [
     # --- Reviews --------------------------------------------------------------------------
     Event("review.received", "New review", "A review about you was published.",
           ANYONE, fields=("job_title", "reviewer_name", "rating"), group="Reviews"),
+    # --- Credentials and invitations -------------------------------------------------------
+    Event("credential.verified", "Credential verified", "Staff verified a license, insurance or bond you added.",
+          CONTRACTOR, fields=("kind", "expires_on"), group="Credentials"),
+    Event("credential.rejected", "Credential not verified", "Staff could not verify a credential, with their reason.",
+          CONTRACTOR, fields=("kind", "reason"), group="Credentials"),
+    Event("credential.expiring", "Credential expiring", "Reminders 30 and 7 days before a verified credential expires.",
+          CONTRACTOR, fields=("kind", "expires_on", "days_left"), group="Credentials"),
+    Event("credential.expires_tomorrow", "Credential expires tomorrow",
+          "The last reminder, the day before a verified credential expires.",
+          CONTRACTOR, fields=("kind", "expires_on", "days_left"), sms=True, sms_template=True, group="Credentials"),
+    Event("bid.invited", "Invitation to bid", "A homeowner invited you to bid on their job.",
+          CONTRACTOR, fields=("homeowner_name", "job_title", "place", "bidding_deadline"), group="Jobs and bids"),
 ]
 
 EVENTS: dict[str, Event] = {event.key: event for event in _EVENTS}

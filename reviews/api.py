@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +17,7 @@ from accounts.models import ContractorProfile
 from contracts.selectors import contract_for
 from core.exceptions import ValidationFailed
 from core.geo import lookup_zip
+from credentials import selectors as credential_selectors
 
 from . import selectors, services
 from .models import Review
@@ -92,6 +94,13 @@ class TradeSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class CredentialSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["license", "insurance", "bond"])
+    status = serializers.ChoiceField(choices=["submitted", "verified", "expired"])
+    expires_on = serializers.DateField()
+    verified_at = serializers.DateTimeField(allow_null=True)
+
+
 class ContractorSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="user_id", read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)
@@ -100,11 +109,13 @@ class ContractorSerializer(serializers.ModelSerializer):
     state = serializers.SerializerMethodField()
     rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True, allow_null=True)
     verified = serializers.SerializerMethodField()
+    credentials = serializers.SerializerMethodField()
+    self_reported = serializers.SerializerMethodField()
 
     class Meta:
         model = ContractorProfile
         fields = ["id", "display_name", "business_name", "trades", "zip_code", "city", "state", "service_radius_miles",
-                  "years_in_business", "bio", "rating_avg", "rating_count", "completed_jobs", "verified"]
+                  "years_in_business", "bio", "rating_avg", "rating_count", "completed_jobs", "verified", "credentials", "self_reported"]
 
     def get_city(self, obj) -> str:
         place = lookup_zip(obj.zip_code)
@@ -117,7 +128,28 @@ class ContractorSerializer(serializers.ModelSerializer):
     def get_verified(self, obj) -> inline_serializer("Verified", {
             "license": serializers.BooleanField(), "insurance": serializers.BooleanField(),
             "phone": serializers.BooleanField()}):
-        return {"license": obj.license_current, "insurance": obj.insurance_current, "phone": obj.user.phone_verified}
+        # Kept for existing clients; since issue 14 license/insurance are true only for a
+        # credential staff verified and whose expiry date has not come (see `credentials`).
+        standing = credential_selectors.standing_from(self._credential_rows(obj))
+        return {"license": standing.has("license"), "insurance": standing.has("insurance"),
+                "phone": obj.user.phone_verified}
+
+    def _credential_rows(self, obj):
+        rows = getattr(obj.user, "public_credentials", None)
+        if rows is None:
+            prefetch_related_objects([obj.user], credential_selectors.prefetch_public("credentials"))
+            rows = obj.user.public_credentials
+        return rows
+
+    def get_credentials(self, obj) -> CredentialSerializer(many=True):
+        self._credential_rows(obj)
+        return CredentialSerializer(credential_selectors.public_credentials(obj.user), many=True).data
+
+    def get_self_reported(self, obj) -> inline_serializer("SelfReported", {
+            "license_number": serializers.CharField(required=False), "license_state": serializers.CharField(required=False),
+            "license_expires_on": serializers.DateField(required=False),
+            "insurance_expires_on": serializers.DateField(required=False)}):
+        return credential_selectors.self_reported(obj)
 
 
 class ContractorDetailSerializer(ContractorSerializer):
@@ -177,7 +209,8 @@ class ContractorListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ContractorProfile.objects.none()
-        return selectors.contractors_directory(**_filters(self.request.query_params))
+        return selectors.contractors_directory(**_filters(self.request.query_params)).prefetch_related(
+            credential_selectors.prefetch_public())
 
 
 class ContractorDetailView(generics.RetrieveAPIView):

@@ -70,7 +70,7 @@ def world(homeowner, contractor, other_contractor, simulated, api_as, django_cap
 
 def test_export_has_every_section_and_only_the_persons_data(contractor, homeowner, world):
     data = privacy.personal_data_of(contractor)
-    assert list(data) == ["format", "exported_at", "user_id", "accounts", "jobs", "bids", "contracts", "payments",
+    assert list(data) == ["format", "exported_at", "user_id", "accounts", "credentials", "directory", "jobs", "bids", "contracts", "payments",
                           "disputes", "reviews", "messaging", "webhooks", "notifications", "analytics", "audit"]
     assert data["accounts"]["account"]["email"] == contractor.email
     assert data["accounts"]["contractor_profile"]["business_name"] == contractor.contractor_profile.business_name

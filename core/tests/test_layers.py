@@ -20,8 +20,8 @@ LAYERS = {
     "bids": 4,
     "payments": 5,
     "contracts": 6,
-    "disputes": 7, "reviews": 7,
-    "analytics": 8, "messaging": 8,
+    "disputes": 7, "reviews": 7, "credentials": 7,
+    "analytics": 8, "messaging": 8, "directory": 8,
     # Partner webhooks build each recipient's payload from every app's API serializers and
     # selectors, so they sit on top; lower services only write core.outbox rows.
     "webhooks": 8,

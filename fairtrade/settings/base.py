@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "messaging",
     "dashboard",
     "webhooks",
+    "credentials",
+    "directory",
 ]
 
 MIDDLEWARE = [

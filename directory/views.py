@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import public_contractor
+from core.exceptions import ApplicationError
+from credentials.selectors import standing_from
+
+from . import selectors, services
+from .forms import DirectoryForm, InviteForm, PortfolioForm
+from .models import PortfolioPhoto
+
+PAGE_SIZE = 20
+
+
+def directory(request):
+    form = DirectoryForm(request.GET or None)
+    filters = form.filters() if form.is_valid() else {}
+    profiles = selectors.directory(**filters) if (form.is_valid() or not request.GET) else []
+    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
+    for profile in page.object_list:
+        profile.standing = standing_from(profile.user.public_credentials)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "directory/directory.html", {"form": form, "page": page, "querystring": query.urlencode(),
+                                                        "filtered": bool(request.GET)})
+
+
+@login_required
+@require_POST
+def invite(request, user_id):
+    profile = public_contractor(user_id)  # 404 for anyone not listed
+    form = InviteForm(request.POST, jobs=selectors.invitable_jobs(request.user))
+    if not form.is_valid():
+        messages.error(request, "Choose one of your open jobs.")
+    else:
+        try:
+            services.invitation_send(actor=request.user, contractor_id=profile.user_id,
+                                     job_id=form.cleaned_data["job"], request=request)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Invitation sent. {profile.business_name} can now see your job and bid on it.")
+    return redirect("accounts:contractor_profile", user_id=profile.user_id)
+
+
+@login_required
+@require_POST
+def invitation_settings(request):
+    try:
+        services.invitations_set(actor=request.user, enabled=request.POST.get("enabled") == "on", request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Saved.")
+    return redirect("accounts:contractor_profile", user_id=request.user.pk)
+
+
+def portfolio_photo(request, user_id, photo_id):
+    """Public: a portfolio is shown on the public profile. S3 answers with a presigned redirect."""
+    item = get_object_or_404(PortfolioPhoto, pk=photo_id, contractor_id=user_id)
+    storage = item.image.storage
+    if hasattr(storage, "bucket_name"):
+        return HttpResponseRedirect(storage.url(item.image.name))
+    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@login_required
+def portfolio(request):
+    if not request.user.is_contractor:
+        raise Http404
+    form = PortfolioForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        action, photo_id = request.POST.get("action", "add"), request.POST.get("photo")
+        try:
+            if action == "remove":
+                services.portfolio_remove(actor=request.user, photo_id=photo_id, request=request)
+                messages.success(request, "Photo removed.")
+                return redirect("directory:portfolio")
+            if action == "up":
+                services.portfolio_move_up(actor=request.user, photo_id=photo_id)
+                return redirect("directory:portfolio")
+            if form.is_valid():
+                services.portfolio_add(actor=request.user, image=form.cleaned_data["image"],
+                                       caption=form.cleaned_data["caption"], request=request)
+                messages.success(request, "Photo added to your public profile.")
+                return redirect("directory:portfolio")
+        except ApplicationError as exc:
+            form.add_error("image" if "image" in exc.fields else None, exc.message)
+    photos = PortfolioPhoto.objects.filter(contractor=request.user)
+    return render(request, "directory/portfolio.html", {"form": form, "photos": photos,
+                                                        "max_photos": services.MAX_PORTFOLIO_PHOTOS})
