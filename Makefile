@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint migrations-check pytest deploy-check worker clean loadtest stress
+.PHONY: run test install install-dev lint bandit migrations-check pytest deploy-check worker clean loadtest stress
 
 # Installs go through uv (pinned, from PyPI, into the same .venv): it resolves and downloads
 # in parallel, so a fresh clone's first `make run` answers in well under 90 s instead of ~5
@@ -40,13 +40,17 @@ run: install
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
+# Static security checks of the shipped code (config: [tool.bandit] in pyproject.toml).
+bandit: install-dev
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
+
 migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=fairtrade.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: lint migrations-check pytest
+test: lint bandit migrations-check pytest
 
 deploy-check:
 	bash deploy/check.sh

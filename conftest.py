@@ -57,6 +57,29 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _staff_force_login_counts_as_two_factor(monkeypatch):
+    """Client.force_login stands for a completed sign-in; for staff a completed sign-in
+    includes the two-factor code (accounts/twofactor.py), so record it in the session as
+    allauth does. accounts/tests/test_twofactor.py tests the real code step and the gate."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.test import Client
+    from django.test.client import RequestFactory
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff or user.is_superuser:
+            request = RequestFactory().get("/")
+            request.session = self.session
+            record_authentication(request, user, method="password", email=user.email)
+            record_authentication(request, user, method="mfa", type="totp")
+            request.session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def password():
     return PASSWORD

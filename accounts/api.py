@@ -8,8 +8,9 @@ from rest_framework.views import APIView
 
 from core.exceptions import PermissionDenied, ValidationFailed
 from core.throttling import AuthThrottle
+from notifications import security
 
-from . import api_phone, selectors, services
+from . import api_phone, selectors, services, twofactor
 from .models import ApiToken, User
 
 
@@ -61,7 +62,15 @@ class TokenObtainView(APIView):
             raise ValidationFailed("Email or password is incorrect.")
         if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
             raise PermissionDenied("Verify your email address before using the API.", code="email_unverified")
+        if twofactor.needs_two_factor(user) or twofactor.has_authenticator(user):
+            # A password alone must not mint a credential for an account that signs in with
+            # two factors (or must: staff); such tokens are made on the settings page.
+            raise PermissionDenied(
+                "This account signs in with two-factor authentication. Create a token on the "
+                "API tokens page of your account settings instead.", code="two_factor_required",
+            )
         token, raw = services.api_token_create(actor=user, name=data.validated_data.get("name") or "API token", request=request)
+        security.api_token_created(user, token, request=request)
         body = TokenSerializer(token).data | {"token": raw}
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -10,7 +10,7 @@ from jobs.models import Category
 
 from .models import ContractorProfile, HomeownerProfile, User
 
-DEMO_PASSWORD = "fairtrade-demo"
+DEMO_PASSWORD = "fairtrade-demo"  # documented demo accounts, seeded only by seed_demo  # nosec B105
 
 HOMEOWNERS = [
     ("homeowner@demo.test", "Hannah Homeowner", "+15125550101", "78701"),

@@ -2,8 +2,9 @@
 
 Rules: the number is normalised to E.164 with `phonenumbers` (US numbers only: the
 marketplace works by US ZIP code and texts from a US number); a 6-digit code is valid for
-10 minutes, stored only as a keyed hash, accepts at most 5 tries; 60 seconds between sends
-and at most 5 sends per number per day; a number verified by one account cannot be verified
+10 minutes, stored only as a keyed hash, accepts at most 5 tries; 60 seconds between sends,
+at most 5 sends per number and 8 per account per day (without the account cap one account
+could text ~1,440 numbers a day, one a minute, at our expense); a number verified by one account cannot be verified
 by another (VerifiedPhone's unique constraints). The code goes out by SMS from a task after
 commit, like every other text (notifications.services.sms_send_direct).
 """
@@ -31,6 +32,7 @@ CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 RESEND_INTERVAL = timedelta(seconds=60)
 MAX_SENDS_PER_DAY = 5
+MAX_SENDS_PER_ACCOUNT_PER_DAY = 8
 ALLOWED_REGIONS = {"US"}
 DEFAULT_REGION = "US"
 
@@ -119,6 +121,16 @@ def phone_start(*, actor: User, phone: str, request=None) -> PhoneVerification:
             wait = (sends_today[0] + timedelta(days=1) - now).total_seconds()
             raise RateLimited(
                 f"We have sent {MAX_SENDS_PER_DAY} codes to this number today. Try again tomorrow.", retry_after=wait
+            )
+        account_sends = list(
+            PhoneVerification.objects.filter(user=actor, created_at__gte=day_ago)
+            .order_by("created_at").values_list("created_at", flat=True)[:MAX_SENDS_PER_ACCOUNT_PER_DAY]
+        )
+        if len(account_sends) >= MAX_SENDS_PER_ACCOUNT_PER_DAY:
+            wait = (account_sends[0] + timedelta(days=1) - now).total_seconds()
+            raise RateLimited(
+                f"You have asked for {MAX_SENDS_PER_ACCOUNT_PER_DAY} codes today. Try again tomorrow, "
+                "or write to support if you cannot receive texts.", retry_after=wait
             )
         PhoneVerification.objects.filter(user=actor, used_at__isnull=True, superseded_at__isnull=True).update(
             superseded_at=now

@@ -1,7 +1,7 @@
 import hashlib
 import secrets
 
-TOKEN_PREFIX = "ftw_"
+TOKEN_PREFIX = "ftw_"  # the public prefix of every token, not a secret  # nosec B105
 
 
 def generate_token() -> str:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from notifications import security
 
 from . import privacy, selectors, services
 from .forms import AccountEraseForm, ApiTokenForm, ContractorOnboardingForm, HomeownerOnboardingForm, ProfileForm
@@ -67,6 +68,7 @@ def api_tokens(request):
         else:
             # Post/redirect/get: the secret rides in the session for exactly one page view,
             # so a reload neither re-creates a token nor shows the secret again.
+            security.api_token_created(request.user, token, request=request)
             request.session["new_api_token"] = raw
             messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
             return redirect("accounts:api_tokens")
@@ -97,11 +99,13 @@ def contractor_profile(request, user_id):
 def settings_privacy(request):
     form = AccountEraseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        goodbye = security.account_closed_message(request.user)
         try:
             privacy.account_erase(actor=request.user, request=request)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
+            security.send_account_closed(goodbye)
             logout(request)
             messages.success(request, "Your account is closed and your personal data erased.")
             return redirect("home")

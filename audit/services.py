@@ -1,15 +1,8 @@
 from django.db import models
 
+from core.clientip import client_ip
+
 from .models import AuditLog
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    # Behind the load balancer the client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
 
 
 def record(actor, action: str, target=None, request=None, **data) -> AuditLog:

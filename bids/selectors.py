@@ -3,7 +3,8 @@
 - A contractor sees only their own bids, always.
 - The homeowner sees no bid while the job is open (only how many, via bid_summary); once
   bidding has closed (job.bidding_closed_at is set) they see every bid that was not withdrawn.
-- Staff see everything (amounts included), for moderation.
+- Staff see everything (amounts included), for moderation, except the sealed bids on a
+  job they own themselves: a staff member who is also a homeowner is a homeowner there.
 - Anyone else sees nothing.
 After the award each bidder learns the outcome of their own bid and the range of all bids
 (bid_summary), never another bidder's name or amount.
@@ -33,7 +34,7 @@ def bids_visible_to(user, job: Job | None = None) -> QuerySet[Bid]:
     if job is not None:
         bids = bids.filter(job=job)
     if user.is_staff:
-        return bids
+        return bids.exclude(job__homeowner=user, job__bidding_closed_at__isnull=True)
     return bids.filter(
         Q(contractor=user)
         | (Q(job__homeowner=user, job__bidding_closed_at__isnull=False) & ~Q(status=Bid.Status.WITHDRAWN))

@@ -1,8 +1,9 @@
 """Completion evidence is checked by content, never by name or declared type.
 
 Images go through jobs.images.clean_image (Pillow decodes them, EXIF/GPS is stripped, the
-stored file is a fresh encoding); PDFs must start with the PDF magic bytes and end with
-an end-of-file marker, and may not carry JavaScript, launch actions or embedded files.
+stored file is a fresh encoding); PDFs are parsed with pypdf (core.pdfs) and may not carry
+JavaScript, automatic or launch actions, or embedded files. One decode budget (pixels and
+seconds, core.budget) covers every file of a submission.
 """
 
 import hashlib
@@ -10,14 +11,21 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
+from core.budget import DecodeBudget
 from core.exceptions import ValidationFailed
-from jobs.images import clean_image
+from core.pdfs import UnsafePdf, inspect_pdf
+from jobs.images import ImageTooLarge, clean_image
 
 MAX_FILES = 20
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
-MAX_PIXELS = 40_000_000
-PDF_FORBIDDEN = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile")
+MAX_PIXELS = 25_000_000
+_PDF_REFUSALS = {
+    "unreadable": "{name} is not a PDF we can read. Export it again (print it to PDF) and retry.",
+    "encrypted": "{name} is password-protected. Upload a PDF without a password.",
+    "active": "{name} contains scripts, automatic actions or embedded files. Upload a plain PDF (print it to PDF).",
+    "too_large": "{name} is too complex to check. Print it to PDF again or split it.",
+}
 
 
 @dataclass
@@ -34,15 +42,15 @@ def _fail(message: str):
     raise ValidationFailed(message, fields={"evidence": [message]})
 
 
-def _clean_pdf(upload, name: str) -> CleanEvidence:
+def _clean_pdf(upload, name: str, budget: DecodeBudget) -> CleanEvidence:
     upload.seek(0)
     data = upload.read()
     if not data.startswith(b"%PDF-"):
         _fail(f"{name} is not a photo or a PDF we can read.")
-    if b"%%EOF" not in data[-2048:]:
-        _fail(f"{name} looks like an incomplete PDF. Export it again and retry.")
-    if any(marker in data for marker in PDF_FORBIDDEN):
-        _fail(f"{name} contains scripts or embedded files. Upload a plain PDF (print it to PDF).")
+    try:
+        inspect_pdf(data, budget)
+    except UnsafePdf as refusal:
+        _fail(_PDF_REFUSALS[refusal.reason].format(name=name))
     return CleanEvidence(ContentFile(data, name="evidence.pdf"), name, "pdf", "application/pdf", len(data),
                          hashlib.sha256(data).hexdigest())
 
@@ -56,6 +64,7 @@ def clean_evidence(files) -> list[CleanEvidence]:
     if sum(getattr(f, "size", 0) or 0 for f in files) > MAX_TOTAL_BYTES:
         _fail(f"All files together can be at most {MAX_TOTAL_BYTES // (1024 * 1024)} MB.")
     cleaned = []
+    budget = DecodeBudget()
     for upload in files:
         name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
         size = getattr(upload, "size", 0) or 0
@@ -66,10 +75,12 @@ def clean_evidence(files) -> list[CleanEvidence]:
         upload.seek(0)
         head = upload.read(5)
         if head == b"%PDF-":
-            cleaned.append(_clean_pdf(upload, name))
+            cleaned.append(_clean_pdf(upload, name, budget))
             continue
         try:
-            image = clean_image(upload, max_bytes=MAX_FILE_BYTES, max_pixels=MAX_PIXELS, field="evidence")
+            image = clean_image(upload, max_bytes=MAX_FILE_BYTES, max_pixels=MAX_PIXELS, field="evidence", budget=budget)
+        except ImageTooLarge as exc:
+            _fail(f"{name}: {exc.message}")
         except ValidationFailed:
             _fail(f"{name} is not a photo (JPEG, PNG, WebP) or a PDF we can read.")
         data = image.file.read()

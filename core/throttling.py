@@ -2,10 +2,20 @@
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from .clientip import client_ip
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-class _ScopedThrottle(SimpleRateThrottle):
+class _ClientIPMixin:
+    """Key per-IP limits on the real client address (core.clientip: NUM_PROXIES), so a
+    client cannot pick a fresh X-Forwarded-For per request to escape its bucket."""
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
+
+
+class _ScopedThrottle(_ClientIPMixin, SimpleRateThrottle):
     applies_to_writes: bool
     per_ip: bool
 
@@ -44,7 +54,7 @@ class TokenWriteThrottle(_ScopedThrottle):
     scope, applies_to_writes, per_ip = "token_write", True, False
 
 
-class AuthThrottle(SimpleRateThrottle):
+class AuthThrottle(_ClientIPMixin, SimpleRateThrottle):
     """Credential exchange: a brute-force target, limited hard per IP."""
 
     scope = "auth"

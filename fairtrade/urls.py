@@ -2,6 +2,7 @@
 visible omission, never a silently skipped module. App url modules carry their own path
 segments (jobs/, bids/, payouts/, webhooks/...), so each is included at the root."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -9,6 +10,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core import health
 from core import views as core_views
 
+# Staff sign in to the admin through allauth (password, then the two-factor code), never
+# through Django's password-only admin form; accounts/twofactor.py requires the code.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "FairTradeWorker staff"
 admin.site.site_title = "FairTradeWorker staff"
 admin.site.index_title = "Moderation and operations"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.budget import BudgetExceeded, DecodeBudget
 from core.exceptions import ValidationFailed
 
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
@@ -21,12 +22,24 @@ class CleanImage:
     size_bytes: int
 
 
-def _fail(message: str, field: str):
-    raise ValidationFailed(message, fields={field: [message]})
+class ImageTooLarge(ValidationFailed):
+    """Too many pixels for one image or for the request's decode budget."""
 
 
-def clean_image(upload, *, max_bytes: int, max_pixels: int, field: str = "image") -> CleanImage:
-    """Validate an uploaded file and return a re-encoded copy with EXIF (GPS etc.) removed."""
+def _fail(message: str, field: str, error=ValidationFailed):
+    raise error(message, fields={field: [message]})
+
+
+BUDGET_MESSAGE = "These files are too large to check in one go. Upload fewer or smaller photos at a time."
+
+
+def clean_image(upload, *, max_bytes: int, max_pixels: int, field: str = "image",
+                budget: DecodeBudget | None = None) -> CleanImage:
+    """Validate an uploaded file and return a re-encoded copy with EXIF (GPS etc.) removed.
+
+    The size in pixels is read from the header and checked (per image, then against the
+    request's `budget`) before a single pixel is decoded: decoding is what costs."""
+    budget = budget or DecodeBudget()
     if upload is None:
         _fail("Choose an image to upload.", field)
     size = getattr(upload, "size", None) or 0
@@ -44,10 +57,17 @@ def clean_image(upload, *, max_bytes: int, max_pixels: int, field: str = "image"
                 _fail("Upload a JPEG, PNG or WebP image.", field)
             width, height = image.size
             if width * height > max_pixels:
-                _fail(f"Images can be at most {max_pixels // 1_000_000} megapixels.", field)
+                _fail(
+                    f"Images can be at most {max_pixels // 1_000_000} megapixels "
+                    f"(this one is {width}x{height}). Choose a smaller size when exporting.", field, ImageTooLarge,
+                )
+            budget.check_time()
+            budget.spend_pixels(width * height)
             image.load()
     except ValidationFailed:
         raise
+    except BudgetExceeded:
+        _fail(BUDGET_MESSAGE, field, ImageTooLarge)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError, ValueError):
         _fail("That file is not a JPEG, PNG or WebP image we can read.", field)
 

@@ -128,7 +128,9 @@ def job_photo_path(instance, filename):
 class JobPhoto(BaseModel):
     MAX_PER_JOB = 10
     MAX_BYTES = 10 * 1024 * 1024
-    MAX_PIXELS = 40_000_000  # ~ a 48 MP phone photo; larger is a decompression-bomb risk
+    # 25 MP: above a phone's default photo (12-24 MP); decoding is the cost of a check, and
+    # 40 MP of zeros (116 KB as PNG) took 4.5 s of CPU (issue 12).
+    MAX_PIXELS = 25_000_000
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to=job_photo_path, width_field="width", height_field="height")

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 import audit
+from core.contact import contact_details_in, describe
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from core.geo import lookup_zip
@@ -199,14 +200,15 @@ PHOTO_STATUSES = (Job.Status.DRAFT, Job.Status.OPEN, Job.Status.REVIEWING)
 
 
 @transaction.atomic
-def photo_add(*, actor, job: Job, image, caption: str = "", request=None) -> JobPhoto:
+def photo_add(*, actor, job: Job, image, caption: str = "", request=None, budget=None) -> JobPhoto:
+    """`budget`: the request's core.budget.DecodeBudget when one request adds several photos."""
     job = _lock(job)  # serialises concurrent uploads so the cap of 10 holds
     _require_owner(actor, job)
     if job.status not in PHOTO_STATUSES:
         raise InvalidState("Photos can only be added before the job is awarded.")
     if job.photos.count() >= JobPhoto.MAX_PER_JOB:
         raise InvalidState(f"A job can have at most {JobPhoto.MAX_PER_JOB} photos.")
-    clean = clean_image(image, max_bytes=JobPhoto.MAX_BYTES, max_pixels=JobPhoto.MAX_PIXELS)
+    clean = clean_image(image, max_bytes=JobPhoto.MAX_BYTES, max_pixels=JobPhoto.MAX_PIXELS, budget=budget)
     position = (job.photos.aggregate(top=Max("position"))["top"] or 0) + 1
     photo = JobPhoto(
         job=job, content_type=clean.content_type, size_bytes=clean.size_bytes,
@@ -231,6 +233,19 @@ def photo_remove(*, actor, photo: JobPhoto, request=None) -> None:
 
 
 # --- Questions --------------------------------------------------------------------------
+def _refuse_contact_details(text: str, field: str) -> None:
+    """Questions and answers are public: contact details in them would move the bidding off
+    the platform (and name the anonymous asker). Held back with a message saying why; the
+    form keeps the text so nothing typed is lost."""
+    kinds = contact_details_in(text)
+    if kinds:
+        message = (
+            f"Please remove {describe(kinds)}: questions and answers are public, and contact details "
+            "are shared only with the contractor you hire, on the contract page. Everything else can stay."
+        )
+        raise ValidationFailed(message, fields={field: [message]})
+
+
 @transaction.atomic
 def question_ask(*, actor, job: Job, body: str, request=None) -> Question:
     if actor is None or not actor.is_contractor:
@@ -241,6 +256,7 @@ def question_ask(*, actor, job: Job, body: str, request=None) -> Question:
     body = (body or "").strip()
     if len(body) < 5 or len(body) > 1000:
         raise ValidationFailed("Questions are 5 to 1,000 characters.", fields={"body": ["Between 5 and 1,000 characters."]})
+    _refuse_contact_details(body, "body")
     if Question.objects.filter(job=job, asked_by=actor).count() >= MAX_QUESTIONS_PER_ASKER:
         raise InvalidState(f"You can ask at most {MAX_QUESTIONS_PER_ASKER} questions on one job.")
     question = Question.objects.create(job=job, asked_by=actor, body=body)
@@ -258,6 +274,7 @@ def question_answer(*, actor, question: Question, answer: str, request=None) -> 
     answer = (answer or "").strip()
     if not 1 <= len(answer) <= 2000:
         raise ValidationFailed("Answers are 1 to 2,000 characters.", fields={"answer": ["Between 1 and 2,000 characters."]})
+    _refuse_contact_details(answer, "answer")
     question.answer = answer
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_at", "updated_at"])

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from contracts import services as contract_services
+from core.budget import DecodeBudget
 from core.cache import anonymous_page_cache
 from core.exceptions import ApplicationError
 from core.pagination import CappedPaginator
@@ -68,6 +69,14 @@ def board(request):
     return render(request, "jobs/board.html", context)
 
 
+def _qa_drafts(request) -> dict:
+    """Question/answer text refused by the last post (contact details), shown once again."""
+    if not hasattr(request, "session"):
+        return {}
+    keys = [key for key in tuple(request.session.keys()) if key.startswith("qa-draft:")]
+    return {key.split(":", 1)[1]: request.session.pop(key) for key in keys}
+
+
 @anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
 def detail(request, pk):
     from bids.selectors import bid_of_contractor_on, bid_summary_for
@@ -83,6 +92,7 @@ def detail(request, pk):
         "questions": selectors.questions_for(user, job),
         "show_address": selectors.can_see_address(user, job),
         "photos": list(job.photos.all()),
+        "qa_drafts": _qa_drafts(request),
     }
     if selectors.can_see_bid_count(user, job):
         context["bid_count"] = job.bids.exclude(status="withdrawn").count()
@@ -95,7 +105,7 @@ def detail(request, pk):
         context["my_bid"] = my_bid
         context["can_bid"], context["cannot_bid_reason"] = can_bid(user)
         if job.status == Job.Status.OPEN:
-            context["question_form"] = QuestionForm()
+            context["question_form"] = QuestionForm(initial={"body": context["qa_drafts"].get(str(job.pk), "")})
         if my_bid is not None and job.status in (Job.Status.AWARDED, Job.Status.COMPLETED):
             context["summary"] = bid_summary_for(user, job)
     if is_owner or context["show_address"] or (user.is_authenticated and user.is_staff):
@@ -129,8 +139,9 @@ def mine(request):
 
 
 def _save_photos(user, job, files, request):
+    budget = DecodeBudget()  # one pixel/time budget for every photo of this request
     for upload in files:
-        services.photo_add(actor=user, job=job, image=upload, request=request)
+        services.photo_add(actor=user, job=job, image=upload, request=request, budget=budget)
 
 
 @login_required
@@ -255,8 +266,10 @@ def ask(request, pk):
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
     else:
-        run_action(request, lambda: services.question_ask(actor=request.user, job=job, body=form.cleaned_data["body"], request=request),
-                   success="Question posted. The answer will appear on this page for every bidder.")
+        posted = run_action(request, lambda: services.question_ask(actor=request.user, job=job, body=form.cleaned_data["body"], request=request),
+                            success="Question posted. The answer will appear on this page for every bidder.")
+        if not posted:  # keep what was typed, to fix and resend
+            request.session[f"qa-draft:{job.pk}"] = form.cleaned_data["body"]
     return redirect(reverse("jobs:detail", args=[pk]) + "#questions")
 
 
@@ -268,6 +281,8 @@ def answer(request, pk):
     if not form.is_valid():
         messages.error(request, "Write an answer first.")
     else:
-        run_action(request, lambda: services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"], request=request),
-                   success="Answer published.")
+        published = run_action(request, lambda: services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"], request=request),
+                               success="Answer published.")
+        if not published:
+            request.session[f"qa-draft:{question.pk}"] = form.cleaned_data["answer"]
     return redirect(reverse("jobs:detail", args=[question.job_id]) + "#questions")

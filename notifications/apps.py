@@ -6,4 +6,4 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import webhooks  # noqa: F401  (connects anymail's tracking signal)
+        from . import security, webhooks  # noqa: F401  (connect allauth/axes/anymail signals)

@@ -79,6 +79,14 @@ _EVENTS = [
           ANYONE, essential=True, group="Account and security", sent_by_allauth=True),
     Event("account.password_reset", "Password reset", "When someone asks to reset your password.",
           ANYONE, essential=True, group="Account and security", sent_by_allauth=True),
+    # Security alerts (notifications/security.py): one event, `change` says which; always
+    # emailed, never switchable, and shown in the app.
+    Event("account.security_alert", "Security alerts",
+          "Password or email changed, lockouts, new API tokens, sign-ins from a new browser, account closing.",
+          ANYONE, fields=("change",),
+          optional=("when", "tokens_revoked", "old_email", "new_email", "minutes", "token_name", "device",
+                    "ip_address", "reset_url"),
+          essential=True, group="Account and security"),
     # --- Jobs and bids ---------------------------------------------------------------------
     # Sealed bidding: the homeowner learns that a bid arrived and how many there are,
     # never the amount or the bidder while the job is open.

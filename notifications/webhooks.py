@@ -9,6 +9,7 @@ from anymail.webhooks.sendgrid import SendGridTrackingWebhookView
 from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseForbidden
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -32,8 +33,12 @@ _EMAIL_STATUS = {
 _HARD_REJECT_REASONS = {"bounced", "invalid"}
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class EmailTrackingWebhookView(SendGridTrackingWebhookView):
-    """anymail's SendGrid tracking view, refusing to run without its basic-auth secret."""
+    """anymail's SendGrid tracking view, refusing to run without its basic-auth secret.
+
+    Overriding dispatch() drops the csrf_exempt anymail puts on its own; it is restored
+    here, or every SendGrid post would meet a 403 "CSRF cookie not set"."""
 
     def dispatch(self, request, *args, **kwargs):
         if not settings.ANYMAIL.get("WEBHOOK_SECRET"):

@@ -44,8 +44,32 @@ class ContractorFactory(UserFactory):
 
 
 class StaffFactory(UserFactory):
+    """Staff must use two-factor (accounts/twofactor.py), so they come enrolled: the TOTP
+    secret is kept on the instance (`user.totp_secret`) for tests that type a code.
+    StaffFactory(totp=False) is a staff member who has not enrolled yet."""
+
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        self.totp_secret = None
+        if create and extracted is not False:
+            from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+            from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+            self.totp_secret = generate_totp_secret()
+            TOTP.activate(self, self.totp_secret)
+            RecoveryCodes.activate(self)
+
+
+def totp_code(secret: str, *, step_offset: int = 0) -> str:
+    """The code an authenticator app shows now (RFC 6238, computed like allauth does)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step_offset))
 
 
 class HomeownerProfileFactory(factory.django.DjangoModelFactory):

@@ -41,7 +41,12 @@ def test_api_token_endpoint_counts_towards_the_same_lockout(api_client, homeowne
 
 @pytest.mark.django_db
 def test_admin_login_is_covered_too(client, staff_user, password):
-    for _ in range(10):
-        client.post("/admin/login/", {"username": staff_user.email, "password": "wrong"})
+    # The admin has no password form of its own any more: it sends staff to the site's
+    # sign-in (lockout, then the two-factor code), so the same lockout covers it.
     response = client.post("/admin/login/?next=/admin/", {"username": staff_user.email, "password": password})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+    for _ in range(10):
+        client.post("/accounts/login/", {"login": staff_user.email, "password": "wrong"})
+    response = client.post("/accounts/login/?next=/admin/", {"login": staff_user.email, "password": password})
     assert response.status_code == 429

@@ -142,6 +142,23 @@ def test_at_most_five_sends_per_number_per_day(newcomer):
         phone_service.phone_start(actor=newcomer, phone="+15125550146")
 
 
+def test_at_most_eight_codes_per_account_per_day_across_numbers(newcomer, api_as):
+    """One account cannot text a new number every minute (issue 12: ~1,440 numbers a day)."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for n in range(phone_service.MAX_SENDS_PER_ACCOUNT_PER_DAY):
+            phone_service.phone_start(actor=newcomer, phone=f"+1512555{n + 200:04d}")
+            clock.shift(61)
+        with pytest.raises(phone_service.RateLimited, match="8 codes today"):
+            phone_service.phone_start(actor=newcomer, phone="+15125550299")
+        response = api_as(newcomer).post("/api/v1/me/phone/", {"phone": "+15125550298"}, format="json")
+        assert response.status_code == 429 and int(response["Retry-After"]) > 80_000
+        # Another account is not affected; a day later this one may ask again.
+        phone_service.phone_start(actor=HomeownerFactory(phone=""), phone="+15125550299")
+        clock.shift(timedelta(days=1))
+        phone_service.phone_start(actor=newcomer, phone="+15125550298")
+
+
 def test_one_verified_owner_per_number(newcomer, contractor, capsys, django_capture_on_commit_callbacks):
     with pytest.raises(Conflict, match="another account"):
         phone_service.phone_start(actor=newcomer, phone=contractor.phone)

@@ -6,7 +6,7 @@ from audit.models import AuditLog
 
 @pytest.mark.django_db
 def test_record_keeps_actor_target_ip_and_data(rf, homeowner):
-    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="203.0.113.9")
     entry = audit.record(homeowner, "thing.done", homeowner, request, amount_cents=500, skipped=None)
     assert entry.actor == homeowner
     assert (entry.target_type, entry.target_id) == ("accounts.user", str(homeowner.pk))

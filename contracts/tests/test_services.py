@@ -9,11 +9,12 @@ import payments.tests.conftest as money_fixtures
 from contracts import services as contract_services
 from contracts.models import Contract, EvidenceFile, Milestone, Submission
 from contracts.tests.factories import contract_for
+from contracts.tests.pdfs import build_pdf
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from notifications.models import Notification
 from payments.models import MilestoneEscrow, Payment, PayoutAccount, Release
 from payments.tests.helpers import assert_books_balanced, onboard
-from payments.tests.images import PDF, pdf_upload, png_upload
+from payments.tests.images import pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_submit_file_count(funded, contractor, files, message):
 
 @pytest.mark.parametrize("name, data", [
     ("fake.png", b"MZ\x90\x00 not an image at all"),
-    ("script.pdf", PDF.replace(b"trailer", b"/JavaScript (app.alert(1)) trailer")),
+    ("script.pdf", build_pdf(extra={5: b"<< /S /JavaScript /JS (app.alert(1)) >>"})),
     ("cut.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n"),
     ("page.jpg", b"<html><script>alert(1)</script></html>"),
 ])

@@ -74,6 +74,7 @@ locals {
     twilio_account_sid        = var.twilio_account_sid
     twilio_from_number        = var.twilio_from_number
     log_level                 = var.log_level
+    num_proxies               = tostring(var.num_proxies)
     database_pool_max_size    = tostring(var.database_pool_max_size)
     web_concurrency           = tostring(var.web_concurrency)
     celery_queues             = join(",", var.celery_queues)

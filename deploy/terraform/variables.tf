@@ -244,6 +244,17 @@ variable "log_level" {
   default     = "INFO"
 }
 
+variable "num_proxies" {
+  description = "NUM_PROXIES: proxies of ours that append to X-Forwarded-For before the app (the ALB: 1; CloudFront serves /static/* only). Rate limits and audit entries key on the hop the last of them appended."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.num_proxies >= 0 && var.num_proxies <= 3
+    error_message = "num_proxies counts our own proxies: 0 to 3."
+  }
+}
+
 variable "sentry_traces_sample_rate" {
   description = "SENTRY_TRACES_SAMPLE_RATE (0.0 to 1.0)."
   type        = number

@@ -214,3 +214,12 @@ def test_render_refuses_a_missing_value(tmp_path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode != 0
+
+
+def test_client_address_trusts_exactly_the_alb(tf):
+    # Requests reach the tasks through the ALB only (CloudFront serves /static/*): one proxy
+    # appends to X-Forwarded-For, so rate limits key on that hop and never on client-written ones.
+    assert tf.default("num_proxies") == 1
+    for service in SERVICES:
+        env, _ = provided(service)
+        assert env["NUM_PROXIES"] == "${num_proxies}"

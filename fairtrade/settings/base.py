@@ -23,6 +23,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "FairTradeWorker"
+# Proxies of ours in front of the app that append to X-Forwarded-For (the ALB: 1). With 0
+# the header is ignored and REMOTE_ADDR is the client. One number for every reader of the
+# client address (core.clientip, DRF throttles, allauth's rate limits), so they never disagree.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "rest_framework",
     "django_filters",
@@ -67,6 +73,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.twofactor.StaffTwoFactorMiddleware",
+    "notifications.security.KnownDeviceMiddleware",
     "core.middleware.SentryUserMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     # Axes last, as its docs require, so it sees the outcome of authentication.
@@ -196,6 +204,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[FairTradeWorker] "
 # Per-account lockout is axes's job (10 failures); allauth only slows one IP spraying many accounts.
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
 
+# Two-factor (allauth.mfa): TOTP apps plus single-use recovery codes; optional for everyone,
+# required for staff (accounts/twofactor.py). A code counts for one 30 s step either side.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -310,6 +325,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -329,6 +345,7 @@ REST_FRAMEWORK = {
         "auth": env("API_RATE_AUTH", default="10/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FairTradeWorker partner API",

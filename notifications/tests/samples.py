@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime
 TITLE = "Replace the rotten deck boards & railing"
 
 SAMPLES = {
+    "account.security_alert": {"change": "password_changed", "tokens_revoked": "1 (Zapier)",
+                               "reset_url": "http://testserver/accounts/password/reset/", "url": "/notifications/"},
     "bid.received": {"job_title": TITLE, "bid_count": 3, "url": "/jobs/abc/"},
     "bid.confirmation": {"job_title": TITLE, "amount_cents": 1_234_500, "estimated_days": 6, "url": "/bids/1/"},
     "job.bidding_closed": {"job_title": TITLE, "bid_count": 4, "url": "/jobs/abc/bids/"},

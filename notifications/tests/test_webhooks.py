@@ -172,10 +172,16 @@ def test_undelivered_callback_records_the_error_and_opt_out(client, contractor, 
     assert SmsOptOut.objects.filter(phone=contractor.phone).exists()
 
 
-def test_webhooks_are_csrf_exempt_but_the_rest_is_not(contractor, twilio_token):
+def test_webhooks_are_csrf_exempt_but_the_rest_is_not(contractor, twilio_token, settings):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
+    row = _sent_email(contractor)
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    # SendGrid posts without a CSRF cookie, as any provider does: it must be accepted.
+    assert sendgrid_post(strict, [_sg_event(row, "bounce", type="bounce")]).status_code == 200
+    assert email_suppressed(contractor.email)
+    assert sendgrid_post(strict, [_sg_event(row, "delivered")], auth="hook-user:wrong").status_code == 400
     assert signed_twilio_post(strict, "/webhooks/twilio/", {"From": contractor.phone, "Body": "HELLO"}).status_code == 200
     strict.force_login(contractor)
     assert strict.post("/notifications/read-all/").status_code == 403

@@ -14,7 +14,17 @@ def png_upload(name="after.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+def _one_page_pdf() -> bytes:
+    # A real one-page PDF: evidence checks parse PDFs (core.pdfs), a byte stub no longer passes.
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(612, 792)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf()
 
 
 def pdf_upload(name="invoice.pdf", data=PDF) -> SimpleUploadedFile:

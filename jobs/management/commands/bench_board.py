@@ -16,7 +16,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -88,7 +88,8 @@ class Command(BaseCommand):
                 response = client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
                 cpu.append((time.process_time() - start_cpu) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
+                if response.status_code != 200:  # not an assert: `python -O` would skip it
+                    raise CommandError(f"{url} answered {response.status_code}")
             if mode == "cold":
                 invalidate_pages("jobs")
             with CaptureQueriesContext(connection) as queries:
@@ -118,7 +119,7 @@ class Command(BaseCommand):
         have = Job.objects.filter(title__startswith=PREFIX, status=Job.Status.OPEN).count()
         if have >= wanted:
             return
-        rng = random.Random(42)
+        rng = random.Random(42)  # reproducible benchmark data, not security  # nosec B311
         places = list(_index().values())
         austin = [p for p in places if p.zip_code.startswith("787")]
         categories = list(Category.objects.all())

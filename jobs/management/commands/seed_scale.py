@@ -24,8 +24,9 @@ import time
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -42,9 +43,9 @@ from payments.models import MilestoneEscrow, Payment
 from reviews.models import Review
 
 DOMAIN = "scale.test"
-LOADTEST_PASSWORD = "loadtest-password-2026"
+LOADTEST_PASSWORD = "loadtest-password-2026"  # load-test accounts; the command refuses production  # nosec B105
 LOADTEST_ACCOUNTS = 600  # per role: more than the 500 simulated users of the default run
-TOKEN_FORMAT = "ftw_loadtest_{:05d}"
+TOKEN_FORMAT = "ftw_loadtest_{:05d}"  # known tokens of load-test accounts only  # nosec B105
 TITLES = {
     "plumbing": ["Replace water heater", "Fix leaking shower valve", "Repipe kitchen sink", "Install sump pump"],
     "electrical": ["Add exterior outlets", "Replace breaker panel", "Install ceiling fans", "Rewire detached garage"],
@@ -93,13 +94,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):
+        # Known passwords and tokens: never on a production database (bandit B105, issue 12).
+        if settings.SETTINGS_MODULE.endswith(".production"):
+            raise CommandError("seed_scale creates accounts with known passwords and tokens; it refuses production.")
         wanted = options["jobs"]
         have = Job.objects.filter(homeowner__email__endswith="@" + DOMAIN).count()
         if have >= wanted:
             self.stdout.write(f"seed_scale: {have} seeded jobs already (wanted {wanted}); nothing to do")
             return
         started = time.monotonic()
-        self.rng = random.Random(options["seed"] + have)
+        self.rng = random.Random(options["seed"] + have)  # reproducible test data  # nosec B311
         self.now, self.today = timezone.now(), timezone.localdate()
         places = list(_index().values())
         self.places = places
