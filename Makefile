@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+# Links in emails and redirects point at the site being served (core.links).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 
 .PHONY: run test install install-dev lint bandit migrations-check pytest deploy-check worker clean loadtest stress
 

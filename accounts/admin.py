@@ -55,11 +55,11 @@ class ContractorProfileAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Staff can see and revoke tokens, never read or create a secret."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at", "revoked_reason")
+    list_filter = ("revoked_at", "revoked_reason")
     search_fields = ("name", "prefix", "user__email")
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at", "revoked_reason")
     exclude = ("key_hash",)
     actions = ["revoke_selected"]
 

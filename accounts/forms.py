@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from core import timezones
 from core.geo import lookup_zip
 from jobs.models import Category
 
@@ -50,6 +51,10 @@ class SignupExtraForm(forms.Form):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=150, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    time_zone = forms.ChoiceField(
+        choices=timezones.CHOICES, label="Time zone", required=False,
+        help_text="Dates and times on the site and in our emails are shown in this zone. Your ZIP code set it first.",
+    )
 
 
 class HomeownerOnboardingForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.models import BaseModel
+from core.uploads import RandomUploadTo
 
 zip_code_validator = RegexValidator(r"^\d{5}$", "Enter a 5-digit US ZIP code.")
 
@@ -49,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # IANA name; set from the ZIP code at onboarding, changeable in settings. Empty = UTC.
+    time_zone = models.CharField(max_length=64, blank=True)
 
     objects = UserManager()
 
@@ -89,6 +92,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             profile = getattr(self, "contractor_profile", None)
             if profile and profile.business_name:
                 return profile.business_name
+        if not self.is_active:
+            return "Former member"  # a closed account: its name is erased (accounts.privacy)
         first = (self.full_name or "").split(" ")[0]
         return first or "Member"
 
@@ -155,8 +160,16 @@ class ContractorProfile(BaseModel):
         return bool(self.insurance_expires_on and self.insurance_expires_on >= timezone.localdate())
 
 
+class RevokedReason(models.TextChoices):
+    OWNER = "owner", "Revoked by its owner"
+    STAFF = "staff", "Revoked by staff"
+    PASSWORD = "password", "Revoked with a password change or reset"
+
+
 class ApiToken(BaseModel):
     """A bearer token for the partner API. Only a SHA-256 of the secret is stored."""
+
+    RevokedReason = RevokedReason
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=80)
@@ -164,6 +177,9 @@ class ApiToken(BaseModel):
     key_hash = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Why it stopped working: the security email after a password change lists the tokens
+    # revoked with it (selectors.tokens_revoked_with_password).
+    revoked_reason = models.CharField(max_length=20, choices=RevokedReason.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -175,3 +191,44 @@ class ApiToken(BaseModel):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class DataExport(BaseModel):
+    """A zip of everything held about a person, built in the background and downloaded
+    through a signed link until `expires_at` (accounts.personal_data)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.READY, Status.FAILED},
+        Status.READY: {Status.EXPIRED},
+        Status.FAILED: set(),
+        Status.EXPIRED: set(),
+    }
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    # Private storage under a random key; only ever served to its owner through the signed link.
+    file = models.FileField(upload_to=RandomUploadTo("private/exports"), max_length=200, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="dataexport_user_idx"),
+            models.Index(fields=["status", "expires_at"], name="dataexport_expiry_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["pending", "ready", "failed", "expired"]),
+                                   name="dataexport_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"Data export {str(self.pk)[:8]} ({self.status})"

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import ApiToken, ContractorProfile, User
+from .models import ApiToken, ContractorProfile, DataExport, User
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
@@ -26,3 +26,21 @@ def public_contractors() -> QuerySet[ContractorProfile]:
 
 def public_contractor(user_id) -> ContractorProfile:
     return get_object_or_404(public_contractors(), user_id=user_id)
+
+
+def data_exports_of(user: User) -> QuerySet[DataExport]:
+    """The person's five most recent exports, for the privacy page."""
+    return DataExport.objects.filter(user=user).order_by("-created_at")[:5]
+
+
+def tokens_revoked_with_password(user: User, *, since=None) -> list[str]:
+    """Names of the tokens revoked by the person's latest password change or reset (only if
+    that change happened after `since`)."""
+    revoked = ApiToken.objects.filter(user=user, revoked_reason=ApiToken.RevokedReason.PASSWORD)
+    if since is not None:
+        revoked = revoked.filter(revoked_at__gte=since)
+    latest = revoked.order_by("-revoked_at").values_list("revoked_at", flat=True).first()
+    if latest is None:
+        return []
+    return list(ApiToken.objects.filter(user=user, revoked_reason=ApiToken.RevokedReason.PASSWORD, revoked_at=latest)
+                .order_by("created_at").values_list("name", flat=True))

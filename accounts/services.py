@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
+from core import timezones
 from core.exceptions import InvalidState, ValidationFailed
 
 from .models import ApiToken, ContractorProfile, HomeownerProfile, User
@@ -12,14 +13,29 @@ from .tokens import generate_token, hash_token
 MAX_ACTIVE_TOKENS = 20
 
 
-def user_update_profile(*, actor: User, full_name: str, request=None) -> User:
+def user_update_profile(*, actor: User, full_name: str, time_zone: str | None = None, request=None) -> User:
     full_name = full_name.strip()
     if not full_name:
         raise ValidationFailed("Enter your full name.", fields={"full_name": ["This field is required."]})
+    fields = ["full_name"]
     actor.full_name = full_name
-    actor.save(update_fields=["full_name"])
+    if time_zone is not None:
+        if time_zone not in timezones.VALID:
+            raise ValidationFailed("Choose a time zone from the list.", fields={"time_zone": ["Unknown time zone."]})
+        actor.time_zone = time_zone
+        fields.append("time_zone")
+    actor.save(update_fields=fields)
     audit.record(actor, "account.profile_updated", actor, request)
     return actor
+
+
+def _zone_from_zip(actor: User, zip_code: str) -> None:
+    """The first ZIP code sets the time zone; a zone chosen in settings is kept."""
+    if not actor.time_zone:
+        zone = timezones.zone_for_zip(zip_code)
+        if zone:
+            actor.time_zone = zone
+            actor.save(update_fields=["time_zone"])
 
 
 @transaction.atomic
@@ -27,6 +43,7 @@ def homeowner_profile_save(*, actor: User, zip_code: str, request=None) -> Homeo
     if not actor.is_homeowner:
         raise InvalidState("Only homeowner accounts have a homeowner profile.")
     profile, created = HomeownerProfile.objects.update_or_create(user=actor, defaults={"zip_code": zip_code})
+    _zone_from_zip(actor, zip_code)
     audit.record(actor, "account.onboarded" if created else "account.profile_updated", profile, request)
     return profile
 
@@ -44,6 +61,7 @@ def contractor_profile_save(*, actor: User, trades, request=None, **fields) -> C
         raise ValidationFailed(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
     profile, created = ContractorProfile.objects.update_or_create(user=actor, defaults=fields)
     profile.trades.set(trades)
+    _zone_from_zip(actor, profile.zip_code)
     audit.record(actor, "account.onboarded" if created else "account.profile_updated", profile, request)
     return profile
 
@@ -71,6 +89,27 @@ def api_token_revoke(*, actor: User, token: ApiToken, request=None) -> ApiToken:
         raise InvalidState("This token belongs to someone else.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
+        token.revoked_reason = ApiToken.RevokedReason.OWNER if token.user_id == actor.pk else ApiToken.RevokedReason.STAFF
+        token.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
         audit.record(actor, "api_token.revoked", token, request)
     return token
+
+
+@transaction.atomic
+def user_password_set(*, user: User, raw_password: str, request=None) -> list[str]:
+    """A new password (changed, set or reset) revokes every API token with it: whoever knew
+    the old password may have made one, and recovering the account must shut them out of
+    the API too, as it does of web sessions. Returns the names of the revoked tokens (the
+    security email lists them; selectors.tokens_revoked_with_password reads them later)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one password change at a time
+    # On the caller's instance: allauth keeps the session alive from its new hash.
+    user.set_password(raw_password)
+    user.save()
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).order_by("created_at"))
+    names = [token.name for token in tokens]
+    if tokens:
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(
+            revoked_at=now, revoked_reason=ApiToken.RevokedReason.PASSWORD, updated_at=now)
+        audit.record(user, "api_token.revoked_with_password", user, request, tokens=names)
+    return names

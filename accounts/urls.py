@@ -13,5 +13,6 @@ urlpatterns = [
     path("settings/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("settings/privacy/", views.settings_privacy, name="settings_privacy"),
     path("settings/privacy/export/", views.data_export, name="data_export"),
+    path("settings/privacy/exports/<str:token>/", views.data_export_download, name="data_export_download"),
     path("contractors/<uuid:user_id>/", views.contractor_profile, name="contractor_profile"),
 ]

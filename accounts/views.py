@@ -1,17 +1,16 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+import audit
 from core.exceptions import ApplicationError
+from fairtrade import privacy
 from notifications import security
 
-from . import privacy, selectors, services
+from . import personal_data, selectors, services
 from .forms import AccountEraseForm, ApiTokenForm, ContractorOnboardingForm, HomeownerOnboardingForm, ProfileForm
 
 
@@ -19,7 +18,11 @@ from .forms import AccountEraseForm, ApiTokenForm, ContractorOnboardingForm, Hom
 def dashboard(request):
     if not request.user.profile_complete:
         return redirect("accounts:onboarding")
-    return render(request, "accounts/dashboard.html")
+    # An entry point may read any app: the to-do list is assembled by the top-layer dashboard app.
+    from dashboard.selectors import recent_activity, todos_for
+
+    return render(request, "accounts/dashboard.html", {"todos": todos_for(request.user),
+                                                       "activity": recent_activity(request.user)})
 
 
 @login_required
@@ -49,9 +52,11 @@ def onboarding(request):
 
 @login_required
 def settings_profile(request):
-    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name,
+                                                      "time_zone": request.user.time_zone or "UTC"})
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"], request=request)
+        services.user_update_profile(actor=request.user, full_name=form.cleaned_data["full_name"],
+                                     time_zone=form.cleaned_data["time_zone"] or None, request=request)
         messages.success(request, "Profile saved.")
         return redirect("accounts:settings_profile")
     return render(request, "accounts/settings_profile.html", {"form": form, "section": "profile"})
@@ -105,16 +110,38 @@ def settings_privacy(request):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
+            request.user.refresh_from_db()  # the logout's audit entry must see the pseudonym, not the old address
             security.send_account_closed(goodbye)
             logout(request)
             messages.success(request, "Your account is closed and your personal data erased.")
             return redirect("home")
-    return render(request, "accounts/settings_privacy.html", {"form": form, "section": "privacy"})
+    context = {
+        "form": form,
+        "section": "privacy",
+        "blockers": privacy.erasure_blockers(request.user),
+        "exports": [(export, personal_data.export_token(export) if export.status == "ready" else "")
+                    for export in selectors.data_exports_of(request.user)],
+        "export_days": personal_data.EXPORT_TTL.days,
+    }
+    return render(request, "accounts/settings_privacy.html", context)
 
 
 @login_required
+@require_POST
 def data_export(request):
-    data = privacy.personal_data_export(actor=request.user, request=request)
-    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="fairtradeworker-my-data.json"'
-    return response
+    export = personal_data.data_export_request(actor=request.user, request=request)
+    if export.status == export.Status.READY:
+        messages.success(request, "Your data is ready: download it below.")
+    else:
+        messages.success(request, "We're preparing your data. We'll tell you (in the app and by email) when it's ready.")
+    return redirect("accounts:settings_privacy")
+
+
+@login_required
+def data_export_download(request, token):
+    export = personal_data.export_from_token(request.user, token)
+    if export is None:
+        raise Http404("This download link is not valid or has expired.")
+    audit.record(request.user, "account.data_downloaded", export, request)
+    name = f"fairtradeworker-my-data-{export.ready_at:%Y-%m-%d}.zip"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name, content_type="application/zip")

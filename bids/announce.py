@@ -1,7 +1,8 @@
 """Notifications about bids, sent inside the service's transaction (see jobs.announce).
 
 Sealed bidding: the homeowner learns that a bid arrived and the count, nothing else; a
-bidder learns only about their own bid, and after the award the range of all bids.
+bidder learns only about their own bid, and after the award the summary of
+bids.selectors.summarize (a range only from 5 bids, otherwise rank and band).
 """
 
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.urls import reverse
 from jobs.announce import send
 
 from .models import Bid
-from .selectors import bid_range
+from .selectors import summarize
 
 
 def bid_placed(bid: Bid, *, revised: bool) -> None:
@@ -27,22 +28,19 @@ def bid_placed(bid: Bid, *, revised: bool) -> None:
 
 
 def award(job, *, winner: Bid, contract) -> None:
-    """_announce_award: the winner is told, every other bidder gets the outcome and the range."""
+    """_announce_award: the winner is told, every other live bidder gets the outcome and the summary."""
     send(
         "bid.accepted", [winner.contractor],
         {"job_title": job.title, "amount_cents": winner.amount_cents, "homeowner_name": job.homeowner.display_name,
          "url": reverse("contracts:detail", args=[contract.pk])},
         contract,
     )
-    figures = bid_range(job)
-    if figures is None:
-        return
-    lowest, median, highest = figures
     losers = Bid.objects.filter(job=job, status=Bid.Status.NOT_SELECTED).select_related("contractor")
     for bid in losers:
+        summary = summarize(job, bid=bid)
         send(
             "bid.not_selected", [bid.contractor],
-            {"job_title": job.title, "amount_cents": bid.amount_cents, "lowest_cents": lowest,
-             "median_cents": median, "highest_cents": highest, "url": reverse("bids:mine")},
+            {"job_title": job.title, "amount_cents": bid.amount_cents, **summary.as_context(),
+             "url": reverse("jobs:detail", args=[job.pk])},
             bid,
         )

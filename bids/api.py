@@ -72,9 +72,13 @@ class BidWriteSerializer(serializers.Serializer):
 class BidSummarySerializer(serializers.Serializer):
     count = serializers.IntegerField()
     awarded = serializers.BooleanField()
-    lowest_cents = serializers.IntegerField(required=False, help_text="After the award only.")
-    median_cents = serializers.IntegerField(required=False, help_text="After the award only.")
-    highest_cents = serializers.IntegerField(required=False, help_text="After the award only.")
+    lowest_cents = serializers.IntegerField(required=False, help_text="After the award, when the job had at least 5 bids.")
+    median_cents = serializers.IntegerField(required=False, help_text="After the award, when the job had at least 5 bids.")
+    highest_cents = serializers.IntegerField(required=False, help_text="After the award, when the job had at least 5 bids.")
+    rank = serializers.IntegerField(required=False, help_text="Bidders after the award: their bid's rank by price (1 = lowest).")
+    winning_bid_band = serializers.ChoiceField(
+        choices=list(selectors.WINNING_BID_BANDS), required=False,
+        help_text="Bidders of a job with fewer than 5 bids: how far the winning bid was from theirs; never an amount.")
 
 
 class BidFilter(django_filters.FilterSet):

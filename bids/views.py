@@ -4,12 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from contracts import selectors as contract_selectors
 from contracts import services as contract_services
+from core import once
+from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
-from core.money import fee_cents
+from core.money import fee_cents, format_cents
 from jobs import selectors as job_selectors
 from jobs.models import Job
 from jobs.web import errors_to_form, run_action
@@ -33,12 +37,16 @@ def _bid_page(request, job: Job, bid: Bid | None):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         terms = {**form.cleaned_data, "milestones": milestone_rows(formset)}
         try:
-            if bid is None:
-                bid = services.bid_place(actor=request.user, job=job, request=request, **terms)
-                messages.success(request, "Bid placed. It stays sealed: only you can see it until bidding closes.")
-            else:
-                services.bid_revise(actor=request.user, bid=bid, request=request, **terms)
-                messages.success(request, "Bid revised. Your previous terms are kept in the bid's history.")
+            with once.submit_once(request, scope="bids.place") as claim:
+                if bid is None:
+                    bid = services.bid_place(actor=request.user, job=job, request=request, **terms)
+                    messages.success(request, "Bid placed. It stays sealed: only you can see it until bidding closes.")
+                else:
+                    services.bid_revise(actor=request.user, bid=bid, request=request, **terms)
+                    messages.success(request, "Bid revised. Your previous terms are kept in the bid's history.")
+                claim.done(reverse("jobs:detail", args=[job.pk]))
+        except once.AlreadySubmitted as repeat:
+            return redirect(repeat.result_url or reverse("jobs:detail", args=[job.pk]))
         except ApplicationError as exc:
             # Schedule problems show above the milestone rows, the rest on their fields.
             schedule_errors = [m for f, msgs in exc.fields.items() if f.startswith("milestones") for m in msgs]
@@ -77,9 +85,23 @@ def revise(request, pk):
 
 
 @login_required
-@require_POST
 def withdraw(request, pk):
     bid = selectors.own_bid(request.user, pk)
+    if request.method != "POST":
+        job_url = reverse("jobs:detail", args=[bid.job_id])
+        return confirm_page(request, Confirm(
+            title="Withdraw your bid?", button="Withdraw my bid", danger=True,
+            action_url=reverse("bids:withdraw", args=[bid.pk]), back_url=job_url, back_label=bid.job.title,
+            cancel_label="Keep my bid",
+            facts=[("Job", bid.job.title), ("Your bid", format_cents(bid.amount_cents)),
+                   ("Bidding closes", date_format(localtime(bid.job.bidding_deadline), "M j, Y, g:i A T"))],
+            consequences=[
+                "Your bid leaves the homeowner's comparison: it will not be considered for this job.",
+                "Nothing is charged and no one else learns that you withdrew.",
+                "You can place a new bid while the job is still open for bids.",
+            ],
+            irreversible="This bid cannot be restored; a new bid starts over.",
+        ))
     run_action(request, lambda: services.bid_withdraw(actor=request.user, bid=bid, request=request),
                success="Bid withdrawn. You can bid again while the job is open.")
     return redirect("jobs:detail", pk=bid.job_id)
@@ -100,13 +122,19 @@ def mine(request):
 
 @login_required
 def compare(request, job_id):
+    from analytics.selectors import price_benchmark
+
     job = job_selectors.job_for(request.user, job_id)
     bids = selectors.comparison_for(request.user, job)  # 404 for anyone but owner/staff
     if job.bidding_closed_at is None:
         messages.info(request, "Bids are sealed until bidding closes. Close bidding early from the job page.")
         return redirect("jobs:detail", pk=job.pk)
     amounts = [bid.amount_cents for bid in bids]
-    context = {"job": job, "bids": bids, "lowest": min(amounts) if amounts else None,
+    benchmark = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk)
+    if benchmark.band is not None:
+        for bid in bids:
+            bid.market_position = benchmark.band.position(bid.amount_cents)
+    context = {"job": job, "bids": bids, "lowest": min(amounts) if amounts else None, "benchmark": benchmark,
                "can_award": job.status == Job.Status.REVIEWING and job.homeowner_id == request.user.pk}
     return render(request, "bids/compare.html", context)
 
@@ -118,7 +146,11 @@ def accept(request, pk):
         raise Http404
     if request.method == "POST":
         try:
-            contract = contract_services.bid_accept(actor=request.user, bid=bid, request=request)
+            with once.submit_once(request, scope="bids.accept") as claim:
+                contract = contract_services.bid_accept(actor=request.user, bid=bid, request=request)
+                claim.done(reverse("contracts:detail", args=[contract.pk]))
+        except once.AlreadySubmitted as repeat:
+            return redirect(repeat.result_url)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("bids:compare", job_id=bid.job_id)

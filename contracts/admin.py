@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.money import format_cents
 
-from .models import Contract, EvidenceFile, Milestone, Submission
+from .models import ChangeOrder, ChangeOrderItem, Contract, ContractVersion, EvidenceFile, Milestone, Submission
 
 
 class MilestoneInline(admin.TabularInline):
@@ -16,6 +16,60 @@ class MilestoneInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ChangeOrderInline(ReadOnlyInline):
+    model = ChangeOrder
+    fk_name = "contract"
+    fields = ("number", "status", "proposed_by", "base_version", "reason", "new_start", "new_estimated_days",
+              "decided_by", "decided_at", "decline_note")
+    readonly_fields = fields
+    show_change_link = True
+
+
+class ContractVersionInline(ReadOnlyInline):
+    model = ContractVersion
+    fields = ("number", "change_order", "total_cents", "fee_total_cents", "start_on", "estimated_days", "milestones",
+              "created_at")
+    readonly_fields = fields
+
+
+class ChangeOrderItemInline(ReadOnlyInline):
+    model = ChangeOrderItem
+    fields = ("kind", "milestone", "old_title", "old_amount_cents", "title", "amount_cents", "fee_cents")
+    readonly_fields = fields
+
+
+@admin.register(ChangeOrder)
+class ChangeOrderAdmin(admin.ModelAdmin):
+    """Read-only: change orders are proposed and answered by the parties (services)."""
+
+    list_display = ("number", "contract", "status", "proposed_by", "created_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("=contract__id", "contract__job__title")
+    list_select_related = ("contract", "proposed_by")
+    readonly_fields = [f.name for f in ChangeOrder._meta.fields]
+    inlines = [ChangeOrderItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     """Read-only: contracts move only through services (award, escrow, disputes)."""
@@ -26,7 +80,7 @@ class ContractAdmin(admin.ModelAdmin):
     list_select_related = ("job", "homeowner", "contractor")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Contract._meta.fields]
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, ChangeOrderInline, ContractVersionInline]
 
     def has_add_permission(self, request):
         return False

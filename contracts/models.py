@@ -43,6 +43,11 @@ class Contract(BaseModel):
     activated_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Terms version: 1 at the award, +1 per accepted change order (ContractVersion keeps each).
+    version = models.PositiveIntegerField(default=1)
+    # The timeline once a change order moved it; empty = the accepted bid's.
+    start_on = models.DateField(null=True, blank=True)
+    estimated_days = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -63,6 +68,14 @@ class Contract(BaseModel):
 
     def __str__(self):
         return f"Contract {str(self.pk)[:8]}"
+
+    @property
+    def current_start(self):
+        return self.start_on or self.bid.proposed_start
+
+    @property
+    def current_estimated_days(self):
+        return self.estimated_days or self.bid.estimated_days
 
 
 class MilestoneStatus(models.TextChoices):
@@ -183,3 +196,109 @@ class EvidenceFile(BaseModel):
 
     def __str__(self):
         return self.original_name
+
+
+# --- change orders and versions ------------------------------------------------------------
+class ChangeOrderStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ChangeOrder(BaseModel):
+    """A proposed change to the unfunded part of a contract: milestones added, removed,
+    re-priced or re-described, and/or the timeline moved. Accepting it makes a new
+    ContractVersion; money already funded never changes through one."""
+
+    Status = ChangeOrderStatus
+    TRANSITIONS = {
+        Status.PENDING: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="change_orders")
+    number = models.PositiveIntegerField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The contract version it was written against: accepting it after another change is refused.
+    base_version = models.PositiveIntegerField()
+    reason = models.TextField(max_length=2000)
+    new_start = models.DateField(null=True, blank=True)
+    new_estimated_days = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_note = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["contract", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="change_order_number_unique"),
+            # One open proposal at a time: the other party answers before anything else changes.
+            models.UniqueConstraint(fields=["contract"], condition=Q(status="pending"), name="change_order_one_pending"),
+            models.CheckConstraint(condition=Q(status__in=ChangeOrderStatus.values), name="change_order_status_valid"),
+            models.CheckConstraint(condition=Q(new_estimated_days__isnull=True) | Q(new_estimated_days__gte=1),
+                                   name="change_order_days_positive"),
+        ]
+
+    def __str__(self):
+        return f"Change order {self.number}"
+
+
+class ChangeOrderItem(BaseModel):
+    class Kind(models.TextChoices):
+        ADD = "add", "Add milestone"
+        REMOVE = "remove", "Remove milestone"
+        UPDATE = "update", "Change milestone"
+
+    change_order = models.ForeignKey(ChangeOrder, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    milestone = models.ForeignKey(Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # What the milestone was when proposed (for remove/update), so the history reads on its own.
+    old_title = models.CharField(max_length=120, blank=True)
+    old_amount_cents = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=120, blank=True)
+    amount_cents = models.BigIntegerField(null=True, blank=True)
+    fee_cents = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["change_order", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["add", "remove", "update"]), name="co_item_kind_valid"),
+            models.CheckConstraint(condition=Q(amount_cents__isnull=True) | Q(amount_cents__gt=0, amount_cents__lte=MAX_AMOUNT_CENTS),
+                                   name="co_item_amount_range"),
+            models.CheckConstraint(condition=Q(fee_cents__isnull=True) | Q(fee_cents__gte=0), name="co_item_fee_non_negative"),
+            models.CheckConstraint(condition=Q(kind="add", milestone__isnull=True) | ~Q(kind="add"), name="co_item_add_is_new"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title or self.old_title}"
+
+
+class ContractVersion(BaseModel):
+    """Every version of the terms, kept: version 1 is the award, each accepted change order
+    adds one. `milestones` is a snapshot [{position, title, amount_cents, fee_cents, status}]."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    change_order = models.OneToOneField(ChangeOrder, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="version")
+    total_cents = models.BigIntegerField()
+    fee_total_cents = models.BigIntegerField()
+    start_on = models.DateField()
+    estimated_days = models.PositiveIntegerField()
+    milestones = models.JSONField()
+
+    class Meta:
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="contract_version_unique"),
+            models.CheckConstraint(condition=Q(total_cents__gt=0), name="contract_version_total_positive"),
+            models.CheckConstraint(condition=Q(fee_total_cents__gte=0), name="contract_version_fee_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"Version {self.number}"

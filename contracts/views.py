@@ -12,12 +12,15 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import once
+from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
+from core.money import format_cents
 from jobs.web import run_action
 from payments.gateways import GatewayError
 from payments.models import Payment
 
-from . import selectors, services
+from . import change_order_views, selectors, services
 from .forms import RequestChangesForm, SubmitForm
 from .models import Milestone
 from .services.common import contract_url
@@ -44,6 +47,7 @@ def detail(request, pk):
         "released_total": sum(m.amount_cents for m in milestones if m.status == "released"),
         "in_escrow_total": sum(m.amount_cents for m in milestones if m.status in Milestone.IN_ESCROW),
     }
+    context.update(change_order_views.contract_page_context(request.user, contract))
     return render(request, "contracts/detail.html", context)
 
 
@@ -78,11 +82,36 @@ def _act(request, milestone, action, success: str):
 
 
 @login_required
-@require_POST
 def milestone_fund(request, milestone_id):
     milestone = selectors.milestone_for(request.user, milestone_id)
-    payment = _act(request, milestone, lambda: services.milestone_fund(actor=request.user, milestone_id=milestone.pk,
-                                                                       request=request), "")
+    if request.method != "POST":
+        return confirm_page(request, Confirm(
+            title=f"Pay {format_cents(milestone.total_due_cents)} into escrow?",
+            button=f"Pay {format_cents(milestone.total_due_cents)} into escrow",
+            action_url=reverse("contracts:milestone_fund", args=[milestone.pk]),
+            back_url=contract_url(milestone.contract), back_label="The contract", cancel_label="Not now",
+            facts=[("Milestone", f"{milestone.position}. {milestone.title}"),
+                   ("To the contractor", format_cents(milestone.amount_cents)),
+                   ("Platform fee", format_cents(milestone.fee_cents)),
+                   ("You pay now", format_cents(milestone.total_due_cents))],
+            consequences=[
+                f"{format_cents(milestone.total_due_cents)} is charged to your card and held in escrow.",
+                "The contractor is told the milestone is funded and can start.",
+                f"The {format_cents(milestone.amount_cents)} is released to the contractor only when you approve "
+                "the work (or automatically after the review period); a dispute freezes it.",
+            ],
+            irreversible="Once funded, the money leaves escrow only by approval, a refund or a dispute decision.",
+        ))
+    if request.user.pk != milestone.contract.homeowner_id:
+        raise Http404
+    payment = None
+    try:
+        with once.submit_once(request, scope="contracts.fund") as claim:
+            payment = _act(request, milestone, lambda: services.milestone_fund(
+                actor=request.user, milestone_id=milestone.pk, request=request), "")
+            claim.done(contract_url(milestone.contract))
+    except once.AlreadySubmitted as repeat:
+        return redirect(repeat.result_url)
     if payment is None:
         return redirect(contract_url(milestone.contract))
     if payment.status == Payment.Status.SUCCEEDED:
@@ -117,9 +146,31 @@ def milestone_submit(request, milestone_id):
 
 
 @login_required
-@require_POST
 def milestone_approve(request, milestone_id):
     milestone = selectors.milestone_for(request.user, milestone_id)
+    if request.method != "POST":
+        if request.user.pk != milestone.contract.homeowner_id:
+            raise Http404
+        escrow = selectors.milestone_escrow_state(milestone)
+        if escrow.approve_blocked:  # say why on the contract page instead of offering a doomed confirmation
+            messages.error(request, escrow.approve_blocked)
+            return redirect(contract_url(milestone.contract))
+        amount = format_cents(escrow.releasable_cents)
+        return confirm_page(request, Confirm(
+            title=f"Approve the work and release {amount}?",
+            button=f"Release {amount} to the contractor",
+            action_url=reverse("contracts:milestone_approve", args=[milestone.pk]),
+            back_url=contract_url(milestone.contract), back_label="The contract", cancel_label="Not yet",
+            facts=[("Milestone", f"{milestone.position}. {milestone.title}"),
+                   ("Released to the contractor", amount),
+                   ("Platform fee", f"{format_cents(milestone.fee_cents)} (kept; not refunded)")],
+            consequences=[
+                *([escrow.notice] if escrow.notice else []),
+                f"{amount} leaves escrow and is paid to {milestone.contract.contractor.display_name}"
+                " (if their payout setup is not finished, it waits safely until it is).",
+                "The milestone is closed: no more changes can be requested and no dispute can be opened on it.",
+            ],
+        ))
     _act(request, milestone, lambda: services.milestone_approve(actor=request.user, milestone_id=milestone.pk,
                                                                 request=request),
          f"Approved. {milestone.title} is released to the contractor.")

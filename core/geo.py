@@ -16,13 +16,15 @@ class ZipInfo:
     state: str
     latitude: float
     longitude: float
+    timezone: str = ""
 
 
 @lru_cache(maxsize=1)
 def _index() -> dict[str, ZipInfo]:
     # zipcodes.matching() scans the whole list on every call (~1 s); one dict is ~40k rows.
     return {
-        row["zip_code"]: ZipInfo(row["zip_code"], row["city"], row["state"], float(row["lat"]), float(row["long"]))
+        row["zip_code"]: ZipInfo(row["zip_code"], row["city"], row["state"], float(row["lat"]), float(row["long"]),
+                          row.get("timezone") or "")
         for row in zipcodes.list_all()
         if row.get("lat") and row.get("long")
     }

@@ -61,3 +61,24 @@ class DatabaseUnavailableMiddleware:
         response = service_unavailable(request)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+class UserTimezoneMiddleware:
+    """Show times in the signed-in person's time zone (User.time_zone: set from their ZIP
+    code, changeable in settings); anonymous visitors and unknown zones see UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import timezone
+
+        from .timezones import zone_or_none
+
+        user = getattr(request, "user", None)
+        zone = zone_or_none(getattr(user, "time_zone", "")) if user is not None and user.is_authenticated else None
+        if zone is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)

@@ -137,6 +137,25 @@ class DisputeAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/disputes/dispute/mediate.html", context)
 
+    def _confirm_decision(self, request, dispute, data):
+        """Staff see exactly where the money goes before it moves; confirming re-posts the form."""
+        from payments import settlement
+
+        contractor = services.decision_contractor_cents(dispute, data["outcome"], data.get("contractor_amount"))
+        refund = dispute.amount_cents - contractor
+        milestone = dispute.milestone
+        fee_back = settlement.fee_refund_cents(milestone=milestone, payment=settlement.succeeded_payment(milestone),
+                                               refund_cents=refund)
+        hidden = [(key, value) for key, value in request.POST.items() if key.startswith("decide-")]
+        context = {
+            **self.admin_site.each_context(request), "title": "Confirm the decision", "dispute": dispute,
+            "milestone": milestone, "outcome": Dispute.Outcome(data["outcome"]).label, "reason": data["reason"],
+            "contractor_cents": contractor, "refund_cents": refund, "fee_back_cents": fee_back, "hidden": hidden,
+            "action_url": reverse("admin:disputes_dispute_act", args=[dispute.pk, "decide"]),
+            "back_url": reverse("admin:disputes_dispute_change", args=[dispute.pk]),
+        }
+        return TemplateResponse(request, "admin/disputes/dispute/confirm_decide.html", context)
+
     def act(self, request, object_id, action):
         if request.method != "POST" or not self.has_change_permission(request):
             return redirect(reverse("admin:disputes_dispute_change", args=[object_id]))
@@ -171,6 +190,8 @@ class DisputeAdmin(admin.ModelAdmin):
         form = form_class(request.POST, request.FILES, prefix=prefix)
         if form.is_valid():
             try:
+                if action == "decide" and request.POST.get("confirmed") != "1":
+                    return self._confirm_decision(request, dispute, form.cleaned_data)
                 call(form.cleaned_data)
             except ApplicationError as exc:
                 for field, problems in exc.fields.items():

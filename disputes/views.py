@@ -3,12 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.money import format_cents
 from jobs.web import errors_to_form, run_action
+from messaging.selectors import citations_for
+from payments import settlement
 
 from . import selectors, services
 from .forms import DisputeOpenForm, MessageForm, OfferForm
@@ -64,6 +68,8 @@ def _detail_context(request, dispute, **forms):
         "message_form": forms.get("message_form") or MessageForm(),
         "offer_form": forms.get("offer_form") or OfferForm(),
         "can_act": role is not None and dispute.is_open,
+        # Messages of the contract's thread a party put forward (messaging sits above disputes).
+        "cited_messages": citations_for(user, dispute),
     }
 
 
@@ -130,12 +136,38 @@ def withdraw(request, pk):
 
 
 @login_required
-@require_POST
 def offer_accept(request, offer_id):
     offer_obj = selectors.offer_for(request.user, offer_id)
+    if request.method != "POST":
+        return confirm_page(request, _offer_confirm(offer_obj))
     run_action(request, lambda: services.offer_accept(actor=request.user, offer_id=offer_obj.pk, request=request),
                success="Offer accepted.")
     return redirect("disputes:detail", pk=offer_obj.dispute_id)
+
+
+def _offer_confirm(offer_obj) -> Confirm:
+    dispute = offer_obj.dispute
+    milestone = dispute.milestone
+    fee_back = settlement.fee_refund_cents(milestone=milestone, payment=settlement.succeeded_payment(milestone),
+                                           refund_cents=offer_obj.refund_cents)
+    detail_url = reverse("disputes:detail", args=[dispute.pk])
+    both = offer_obj.by_staff
+    return Confirm(
+        title="Accept this settlement?", button="Accept and settle" if not both else "Accept the proposal",
+        action_url=reverse("disputes:offer_accept", args=[offer_obj.pk]), back_url=detail_url,
+        back_label="The dispute", cancel_label="Not yet",
+        facts=[("Milestone", f"{milestone.position}. {milestone.title} ({format_cents(dispute.amount_cents)} in escrow)"),
+               ("Contractor receives", format_cents(offer_obj.contractor_amount_cents)),
+               ("Homeowner is refunded", format_cents(offer_obj.refund_cents)),
+               ("Platform fee refunded", format_cents(fee_back))],
+        consequences=[
+            ("Once you and the other party have both accepted, the" if both else "The") +
+            " dispute is resolved and the money leaves escrow as shown above.",
+            "The contractor's share is paid out to their bank (or waits for their payout setup).",
+            "The homeowner's share and the fee on it go back to the card that paid the milestone.",
+        ],
+        irreversible="A settled dispute cannot be reopened and the money cannot be moved back.",
+    )
 
 
 @login_required

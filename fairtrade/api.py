@@ -7,8 +7,11 @@ urlpatterns = [
     path("", include("jobs.api")),
     path("", include("bids.api")),
     path("", include("contracts.api")),
+    path("", include("contracts.api_change_orders")),
     path("", include("payments.api")),
     path("", include("disputes.api")),
     path("", include("reviews.api")),
     path("", include("notifications.api")),
+    path("", include("analytics.api")),
+    path("", include("messaging.api")),
 ]

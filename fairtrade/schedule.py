@@ -1,6 +1,8 @@
 """Celery beat: every periodic job of every app, listed by hand. Plain data only (settings
 import this module, so it must not import models)."""
 
+from accounts.schedule import SCHEDULE as ACCOUNTS
+from analytics.schedule import SCHEDULE as ANALYTICS
 from contracts.schedule import SCHEDULE as CONTRACTS
 from disputes.schedule import SCHEDULE as DISPUTES
 from jobs.schedule import SCHEDULE as JOBS
@@ -8,4 +10,4 @@ from notifications.schedule import SCHEDULE as NOTIFICATIONS
 from payments.schedule import SCHEDULE as PAYMENTS
 from reviews.schedule import SCHEDULE as REVIEWS
 
-BEAT_SCHEDULE = {**JOBS, **NOTIFICATIONS, **PAYMENTS, **CONTRACTS, **DISPUTES, **REVIEWS}
+BEAT_SCHEDULE = {**ACCOUNTS, **JOBS, **NOTIFICATIONS, **PAYMENTS, **CONTRACTS, **DISPUTES, **REVIEWS, **ANALYTICS}

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("disputes.urls")),
     path("", include("reviews.urls")),
     path("", include("notifications.urls")),
+    path("", include("messaging.urls")),
     path("api/v1/", include("fairtrade.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

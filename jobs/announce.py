@@ -7,35 +7,26 @@ commit. Sealed bidding holds here too: a homeowner is told counts, never amounts
 bidders; a contractor never learns anything about other bids.
 """
 
-import importlib
 import logging
 
-import audit
+from django.db import transaction
+
+from notifications import notify
 
 logger = logging.getLogger(__name__)
 
 
 def send(event: str, recipients, context: dict, target=None) -> None:
-    """Hand one event to the notifications app; recorded in the audit log either way."""
+    """Hand one event to the notifications app, in a savepoint: a notification problem must
+    never undo or break the business action that raised it."""
     recipients = [user for user in recipients if user is not None]
     if not recipients:
         return
     try:
-        notify = importlib.import_module("notifications.services").notify
-        events = importlib.import_module("notifications.events").EVENTS
-    except (ModuleNotFoundError, AttributeError):
-        notify, events = None, {}
-    if notify is not None and event in events:
-        try:
+        with transaction.atomic():
             notify(event, recipients, context, target)
-        except Exception:  # a notification must never undo or break the business action
-            # notify() runs in its own savepoint, so the caller's transaction stays usable.
-            logger.exception("notify(%s) failed", event)
-        return
-    audit.record(
-        None, f"notify.{event}", target, recipients=[str(user.pk) for user in recipients],
-        **{key: value for key, value in context.items() if isinstance(value, (int, str, bool))},
-    )
+    except Exception:
+        logger.exception("notify(%s) failed", event)
 
 
 def bidding_closed(job, *, bidder_ids) -> None:

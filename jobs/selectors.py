@@ -31,13 +31,15 @@ MAX_RADIUS_MILES = 200
 
 
 def _is_bidder(user):
+    """A live bid: a contractor who withdrew is no longer a bidder, and once the job leaves
+    `open` it closes to them like to anyone who never bid."""
     from bids.models import Bid
 
-    return Exists(Bid.objects.filter(job=OuterRef("pk"), contractor=user))
+    return Exists(Bid.objects.filter(job=OuterRef("pk"), contractor=user).exclude(status=Bid.Status.WITHDRAWN))
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
-    """Open jobs for everyone; any status for the owner, staff, and contractors who bid on it."""
+    """Open jobs for everyone; any status for the owner, staff, and contractors with a live bid on it."""
     jobs = Job.objects.all()
     if user is None or not user.is_authenticated:
         return jobs.filter(status=Job.Status.OPEN)
@@ -200,6 +202,33 @@ def nearest_first_ids(jobs: QuerySet[Job], filters: BoardFilters):
             if len(found) == top - bottom:
                 return found
         return found
+
+    return ids
+
+
+def trades_first_ids(jobs: QuerySet[Job], filters: BoardFilters):
+    """For "near me" (the contractor's trades first, then newest): the page's ids from two
+    newest-first queries, the trades' jobs then the others, instead of sorting every job in
+    the radius on a CASE expression. EXPLAIN ANALYZE on 100,000 jobs, 25 miles of Austin
+    (15,930 jobs): one sort of all of them 39 ms; the trades' 20 newest 15 ms (index-only
+    box scan), the others' 20 newest 0.7 ms (walks `job_status_published_idx` and stops at
+    20). At most three id queries (a count only when a page starts past the trades' jobs).
+    Returns None when the board is not ranked by trades."""
+    if not filters.favour_trades or filters.sort != "newest":
+        return None
+    trades = list(filters.favour_trades)
+    newest = jobs.order_by(*SORTS["newest"], "pk")
+    favoured = newest.filter(category_id__in=trades)
+    others = newest.exclude(category_id__in=trades)
+
+    def ids(bottom: int, top: int) -> list:
+        found = list(favoured.values_list("pk", flat=True)[bottom:top])
+        if len(found) == top - bottom:
+            return found
+        # The trades' jobs end on this page, or before it (then count them to know where).
+        total = bottom + len(found) if found else favoured.order_by().values("pk").count()
+        start = max(bottom - total, 0)
+        return found + list(others.values_list("pk", flat=True)[start: start + (top - bottom - len(found))])
 
     return ids
 

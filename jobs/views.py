@@ -1,19 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
 from contracts import services as contract_services
+from core import once
 from core.budget import DecodeBudget
 from core.cache import anonymous_page_cache
+from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.pagination import CappedPaginator
 
-from . import selectors, services
+from . import cards, selectors, services
 from .forms import RADIUS_CHOICES, AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
 from .models import Category, Job
 from .signals import PAGE_CACHE
@@ -51,8 +54,9 @@ def board(request):
             filters.favour_trades = near_me["trade_ids"]
             filters.sort = "newest"
     jobs = selectors.board(filters, user=user)
-    ids = selectors.nearest_first_ids(jobs, filters)
+    ids = selectors.nearest_first_ids(jobs, filters) or selectors.trades_first_ids(jobs, filters)
     page = CappedPaginator(jobs, PAGE_SIZE, ids=ids).get_page(request.GET.get("page"))
+    cards.attach(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -79,6 +83,7 @@ def _qa_drafts(request) -> dict:
 
 @anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
 def detail(request, pk):
+    from analytics.selectors import price_benchmark
     from bids.selectors import bid_of_contractor_on, bid_summary_for
     from bids.services import can_bid
     from contracts.selectors import live_contract_of_job
@@ -97,6 +102,7 @@ def detail(request, pk):
     if selectors.can_see_bid_count(user, job):
         context["bid_count"] = job.bids.exclude(status="withdrawn").count()
     if is_owner:
+        context["benchmark"] = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk)
         context["photo_form"] = PhotoForm()
         context["answer_form"] = AnswerForm()
         context["editable"] = selectors.is_editable(job)
@@ -108,6 +114,9 @@ def detail(request, pk):
             context["question_form"] = QuestionForm(initial={"body": context["qa_drafts"].get(str(job.pk), "")})
         if my_bid is not None and job.status in (Job.Status.AWARDED, Job.Status.COMPLETED):
             context["summary"] = bid_summary_for(user, job)
+            band = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk).band
+            if band is not None:
+                context["market"] = {"band": band, "position": band.position(my_bid.amount_cents)}
     if is_owner or context["show_address"] or (user.is_authenticated and user.is_staff):
         context["contract"] = live_contract_of_job(job)
     return render(request, "jobs/detail.html", context)
@@ -159,9 +168,13 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         publish = request.POST.get("action") != "draft"
         try:
-            with transaction.atomic():  # the job and its photos, or nothing
+            # The job and its photos, or nothing; and one job however often the form is sent.
+            with once.submit_once(request, scope="jobs.create") as claim:
                 job = services.job_create(actor=user, publish=publish, request=request, **form.job_fields())
                 _save_photos(user, job, form.cleaned_data["photos"], request)
+                claim.done(reverse("jobs:detail", args=[job.pk]))
+        except once.AlreadySubmitted as repeat:
+            return redirect(repeat.result_url or "jobs:mine")
         except ApplicationError as exc:
             errors_to_form(form, exc, aliases={"image": "photos"})
         else:
@@ -170,7 +183,13 @@ def create(request):
             else:
                 messages.success(request, "Draft saved. Publish it when you're ready.")
             return redirect("jobs:detail", pk=job.pk)
-    return render(request, "jobs/form.html", {"form": form, "creating": True})
+    from analytics.selectors import benchmarks_near
+
+    # Fair-price bands for every trade around the homeowner's ZIP, before they set a budget.
+    zip_code = (form.data.get("zip_code") if form.is_bound else initial.get("zip_code")) or ""
+    benchmarks = benchmarks_near(zip_code) if len(zip_code) == 5 and zip_code.isdigit() else []
+    return render(request, "jobs/form.html", {"form": form, "creating": True, "benchmarks": benchmarks,
+                                              "benchmark_zip3": zip_code[:3]})
 
 
 @login_required
@@ -205,9 +224,24 @@ def publish(request, pk):
 
 
 @login_required
-@require_POST
 def close_bidding(request, pk):
     job = selectors.job_owned_by(request.user, pk)
+    if request.method != "POST":
+        count = job.bids.filter(status="active").count()
+        return confirm_page(request, Confirm(
+            title="Close bidding now?", button="Close bidding and open the bids",
+            action_url=reverse("jobs:close_bidding", args=[job.pk]), back_url=reverse("jobs:detail", args=[job.pk]),
+            back_label=job.title, cancel_label="Keep bidding open",
+            facts=[("Job", job.title), ("Bids received", str(count)),
+                   ("Planned close", date_format(localtime(job.bidding_deadline), "M j, Y, g:i A T"))],
+            consequences=[
+                f"The {count} sealed bid{'s' if count != 1 else ''} open for you to compare side by side.",
+                "No more bids can arrive, and bidders can no longer revise or withdraw.",
+                "Every bidder is told that bidding closed and that you are deciding.",
+                "Nothing is charged: you pay only when you fund a milestone after hiring.",
+            ],
+            irreversible="Bidding cannot be reopened once the bids are open.",
+        ))
     closed = run_action(
         request, lambda: services.job_close_bidding(actor=request.user, job=job, request=request),
         success="Bidding is closed. Compare the bids side by side below.",

@@ -5,9 +5,10 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.links import absolute_url
+
 from . import selectors, services
 from .models import Notification
-from .rendering import absolute_url
 
 
 class NotificationSerializer(serializers.ModelSerializer):

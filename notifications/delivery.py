@@ -25,10 +25,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.fsm import can_transition
+from core.links import absolute_url
 
 from . import events as catalogue
 from .models import NotificationDelivery
-from .rendering import absolute_url, unsubscribe_url
+from .rendering import unsubscribe_url
 from .sms import SmsError, get_backend
 
 logger = logging.getLogger(__name__)

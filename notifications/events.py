@@ -27,6 +27,10 @@ EMAIL = "email"
 SMS = "sms"
 CHANNELS = (EMAIL, SMS)
 
+# The fewest live bids a job needs before anyone outside staff sees their range (lowest,
+# median, highest): bids.selectors.summarize and the check in notifications.services.
+BID_RANGE_MIN_COUNT = 5
+
 # Keys every event may carry besides its own: where the notification links to.
 COMMON_OPTIONAL = ("url",)
 
@@ -43,6 +47,8 @@ class Event:
     sms: bool = False  # default for the SMS channel (only with an SMS template)
     sms_template: bool = False
     essential: bool = False  # email always sent, the preference cannot turn it off
+    # In-app at once; email gathered (notifications/batching.py) so a burst is one email.
+    email_batched: bool = False
     group: str = "Activity"
     # Sent by django-allauth with our restyled templates (templates/account/email/);
     # listed here so the catalogue is complete, but notify() refuses them.
@@ -87,6 +93,8 @@ _EVENTS = [
           optional=("when", "tokens_revoked", "old_email", "new_email", "minutes", "token_name", "device",
                     "ip_address", "reset_url"),
           essential=True, group="Account and security"),
+    Event("account.data_export_ready", "Your data is ready", "The copy of your data you asked for can be downloaded.",
+          ANYONE, fields=("expires_on",), essential=True, group="Account and security"),
     # --- Jobs and bids ---------------------------------------------------------------------
     # Sealed bidding: the homeowner learns that a bid arrived and how many there are,
     # never the amount or the bidder while the job is open.
@@ -104,10 +112,13 @@ _EVENTS = [
     Event("bid.accepted", "Bid accepted", "A homeowner accepted your bid.",
           CONTRACTOR, fields=("job_title", "amount_cents", "homeowner_name"), sms=True, sms_template=True,
           group="Jobs and bids"),
-    # After the award every bidder learns the outcome and the range of bids, no names.
-    Event("bid.not_selected", "Bid not selected", "Another bid was chosen; you see the range of bids.",
-          CONTRACTOR, fields=("job_title", "amount_cents", "lowest_cents", "median_cents", "highest_cents"),
-          optional=("bid_count",), group="Jobs and bids"),
+    # After the award every live bidder learns the outcome, no names: the range of bids only
+    # from BID_RANGE_MIN_COUNT bids (with 2 or 3 it gives the winner's price away), otherwise
+    # their rank and how far the winning bid was from theirs, in bands.
+    Event("bid.not_selected", "Bid not selected", "Another bid was chosen; you see how your bid compared.",
+          CONTRACTOR, fields=("job_title", "amount_cents", "bid_count"),
+          optional=("lowest_cents", "median_cents", "highest_cents", "rank", "winning_bid_band",
+                    "winning_bid_band_label"), group="Jobs and bids"),
     # --- Milestones and money -------------------------------------------------------------
     Event("milestone.funded", "Milestone funded", "The homeowner paid a milestone into escrow: you can start.",
           CONTRACTOR, fields=("job_title", "milestone_title", "amount_cents"), sms=True, sms_template=True,
@@ -154,6 +165,16 @@ _EVENTS = [
     Event("dispute.resolved", "Dispute resolved", "A dispute was settled or decided; money moves accordingly.",
           ANYONE, fields=("job_title", "milestone_title", "outcome", "contractor_amount_cents", "refund_cents"),
           optional=("reason",), essential=True, group="Disputes"),
+    # --- Messages between the parties of a contract (never SMS: a chat would flood phones) ---
+    Event("message.received", "New message", "The other party of a contract wrote to you (one email per burst).",
+          ANYONE, fields=("job_title", "author_name", "excerpt"), optional=("attachment_count",),
+          email_batched=True, group="Messages"),
+    # --- Change orders -------------------------------------------------------------------
+    Event("change_order.proposed", "Change proposed", "The other party proposed a change to the contract.",
+          ANYONE, fields=("job_title", "proposed_by_name", "summary"), group="Contract changes"),
+    Event("change_order.decided", "Change accepted or declined", "The other party answered your proposed change.",
+          ANYONE, fields=("job_title", "decided_by_name", "decision", "summary"), optional=("version",),
+          group="Contract changes"),
     # --- Reviews --------------------------------------------------------------------------
     Event("review.received", "New review", "A review about you was published.",
           ANYONE, fields=("job_title", "reviewer_name", "rating"), group="Reviews"),

@@ -22,10 +22,13 @@ class Notification(BaseModel):
     # (a reminder sweeper, a retried service); the constraint makes the repeat a no-op.
     key = models.CharField(max_length=200, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # An email still to be gathered into the next batch (events with email_batched).
+    email_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            models.Index(fields=["created_at"], condition=Q(email_pending=True), name="notif_email_pending_idx"),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created_idx"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_unread_idx"),
             models.Index(fields=["target_type", "target_id"], name="notif_target_idx"),

@@ -7,6 +7,7 @@ objects (it only reads the stored rows).
 
 import re
 from dataclasses import dataclass
+from datetime import UTC
 from functools import cache
 
 from django.conf import settings
@@ -14,6 +15,10 @@ from django.core import signing
 from django.template import Engine, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+
+from core.links import absolute_url
+from core.timezones import zone_or_none
 
 from .events import Event
 from .sms import to_gsm
@@ -31,14 +36,6 @@ def text_engine() -> Engine:
         autoescape=False,
         builtins=["core.templatetags.money"],
     )
-
-
-def absolute_url(path: str) -> str:
-    if not path:
-        return ""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}/{path.lstrip('/')}"
 
 
 def unsubscribe_token(user_id, event_key: str) -> str:
@@ -99,6 +96,12 @@ def base_context(event: Event, recipient, context: dict) -> dict:
 
 
 def render_event(event: Event, recipient, context: dict) -> Rendered:
+    # Dates and times in the recipient's own time zone (User.time_zone), like on the site.
+    with timezone.override(zone_or_none(getattr(recipient, "time_zone", "")) or UTC):
+        return _render_event(event, recipient, context)
+
+
+def _render_event(event: Event, recipient, context: dict) -> Rendered:
     ctx = base_context(event, recipient, context)
     engine = text_engine()
     slug = event.slug

@@ -55,14 +55,12 @@ def security_alert(user, change: str, *, request=None, key: str = "", **details)
 
 # --- password ----------------------------------------------------------------------------------
 def _tokens_revoked_just_now(user) -> str:
-    """Names of API tokens revoked with this password change (accounts revokes them in the
-    same request, just before allauth sends its signal)."""
-    from accounts.models import ApiToken
+    """Names of the API tokens this password change or reset revoked (accounts revokes them
+    in the same request, just before allauth sends its signal)."""
+    from accounts.selectors import tokens_revoked_with_password
 
-    since = timezone.now() - timezone.timedelta(seconds=60)
-    names = ApiToken.objects.filter(user=user, revoked_at__gte=since).order_by("created_at").values_list("name", flat=True)
-    names = list(names)
-    return f"{len(names)} ({', '.join(names)})" if names else ""
+    latest = tokens_revoked_with_password(user, since=timezone.now() - timezone.timedelta(seconds=60))
+    return f"{len(latest)} ({', '.join(latest)})" if latest else ""
 
 
 @receiver(password_changed)

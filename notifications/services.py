@@ -36,7 +36,7 @@ import audit
 from core.exceptions import ValidationFailed
 
 from . import events as catalogue
-from .events import CONTRACTOR, EMAIL, HOMEOWNER, SMS
+from .events import BID_RANGE_MIN_COUNT, CONTRACTOR, EMAIL, HOMEOWNER, SMS
 from .models import EmailSuppression, Notification, NotificationDelivery, NotificationPreference, SmsOptOut
 from .rendering import render_event
 
@@ -61,18 +61,24 @@ def notify(event: str, recipients, context: dict | None = None, target=None, *, 
             if key and Notification.objects.filter(recipient=person, event=ev.key, key=key).exists():
                 continue
             rendered = render_event(ev, person, context)
+            channels = channels_for(ev, person)
+            # A batched event's email goes out with the next batch (batching.py): one per burst.
+            batch_email = ev.email_batched and EMAIL in channels
+            if batch_email:
+                channels.remove(EMAIL)
             try:
                 with transaction.atomic():  # savepoint: a racing duplicate only skips this person
                     notification = Notification.objects.create(
                         recipient=person, event=ev.key, title=rendered.title, body=rendered.body,
                         url=context.get("url", ""), target_type=target_type, target_id=target_id, key=key,
+                        email_pending=batch_email,
                     )
             except IntegrityError:
                 if not key:
                     raise
                 continue
             created.append(notification)
-            for channel in channels_for(ev, person):
+            for channel in channels:
                 delivery = NotificationDelivery.objects.create(
                     notification=notification, recipient=person, event=ev.key, channel=channel,
                     to=person.email if channel == EMAIL else person.phone,
@@ -157,6 +163,8 @@ def _check_sealed(ev, person, context: dict) -> None:
     are still sealed (it is allowed only once the award is public: bid.not_selected)."""
     if person.is_contractor and "bid_count" in context and ev.key != "bid.not_selected":
         raise ValueError(f"{ev.key}: contractors never learn how many bids a job has before the award.")
+    if "lowest_cents" in context and context.get("bid_count", 0) < BID_RANGE_MIN_COUNT:
+        raise ValueError(f"{ev.key}: the range of bids is shown only from {BID_RANGE_MIN_COUNT} bids.")
 
 
 # --- channels and preferences ----------------------------------------------------------

@@ -18,3 +18,10 @@ def deliver(delivery_id: str) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def sweep_deliveries() -> dict:
     return delivery.sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_batched_emails() -> int:
+    from .batching import send_batched_emails as run
+
+    return run()

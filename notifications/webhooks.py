@@ -13,6 +13,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.links import absolute_url
+
 from . import delivery, services
 from .models import EmailSuppression, NotificationDelivery
 
@@ -108,7 +110,7 @@ def twilio_signature_valid(request) -> bool:
     if not token or not signature:
         return False
     # Twilio signs the public URL it called; behind the load balancer that is SITE_URL.
-    url = settings.SITE_URL + request.get_full_path()
+    url = absolute_url(request.get_full_path())
     return RequestValidator(token).validate(url, request.POST.dict(), signature)
 
 

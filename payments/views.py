@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -22,10 +22,8 @@ EVIDENCE_LINK_SECONDS = 600
 
 
 def _contract_url(contract_id) -> str:
-    try:
-        return reverse("contracts:detail", args=[contract_id])
-    except NoReverseMatch:
-        return f"/contracts/{contract_id}/"
+    # By URL name: payments links to the contract page without importing contracts.
+    return reverse("contracts:detail", args=[contract_id])
 
 
 # --- Stripe webhook -----------------------------------------------------------------------

@@ -74,10 +74,22 @@ def test_closed_job_is_not_found_for_non_bidders(api_as, contractor, status):
 
 def test_bid_on_closed_job_by_earlier_bidder(api_as, contractor):
     job = JobFactory(status=Job.Status.REVIEWING)
-    bid = BidFactory(job=job, contractor=contractor, status=Bid.Status.WITHDRAWN)
+    live = BidFactory(job=job, contractor=contractor, status=Bid.Status.NOT_SELECTED)
     response = api_as(contractor).post(f"/api/v1/jobs/{job.pk}/bids/", terms(), format="json")
     assert response.status_code == 409 and response.json()["error"]["code"] == "invalid_state"
-    assert Bid.objects.filter(job=job).count() == 1 and bid.pk
+    assert Bid.objects.filter(job=job).count() == 1 and live.pk
+
+
+def test_closed_job_is_closed_to_a_contractor_who_withdrew(api_as, contractor):
+    """A withdrawn bid makes nobody a bidder: once bidding closed the job is a 404, as for
+    a contractor who never bid."""
+    job = JobFactory(status=Job.Status.REVIEWING)
+    BidFactory(job=job, contractor=contractor, status=Bid.Status.WITHDRAWN)
+    client = api_as(contractor)
+    assert client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+    assert client.post(f"/api/v1/jobs/{job.pk}/bids/", terms(), format="json").status_code == 404
+    assert client.get(f"/api/v1/jobs/{job.pk}/bid-summary/").status_code == 404
+    assert Bid.objects.filter(job=job).count() == 1
 
 
 def test_unverified_phone_cannot_bid(api_as, contractor):

@@ -16,7 +16,7 @@ from jobs.tests.factories import JobFactory
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)  # trades are restored after flushes (conftest)
 @pytest.mark.parametrize("same_bid", [False, True])
 def test_double_accept_creates_one_contract(homeowner, contractor, other_contractor, same_bid):
     job = JobFactory(homeowner=homeowner)

@@ -19,9 +19,9 @@ ADDRESS = "742 Evergreen Terrace"
 
 def _check_leaks(phase, role, body, where):
     """What each caller must never see, whatever the status code."""
-    # The rival's amount: never, except to staff, to the owner once bidding closed, and to
-    # the bidder after the award as part of the public range (two bids: it is the highest).
-    if role != "staff" and not (role == "owner" and phase != "open") and not (role == "bidder" and phase == "awarded"):
+    # The rival's amount: never, except to staff and to the owner once bidding closed; not
+    # even to the losing bidder after the award (two bids: a range would be the winner's price).
+    if role != "staff" and not (role == "owner" and phase != "open"):
         assert_absent(body, RIVAL_SECRETS[:2], where)
     if role not in ("staff", "owner"):
         assert_absent(body, (RIVAL_NAME,), where)
@@ -207,13 +207,15 @@ def test_awarded(awarded, as_role, name, role):
         _run_api(awarded, as_role, "awarded", role, "get", url(awarded), None, status)
 
 
-def test_loser_sees_outcome_and_range_without_names(awarded, as_role):
+def test_loser_of_two_bids_sees_rank_and_band_never_an_amount(awarded, as_role):
     web, api = as_role(awarded, "bidder")
     body = web.get(reverse("jobs:detail", args=[awarded.job.pk])).content.decode()
-    assert "Not selected" in body and "$771.23" in body and "$884.56" in body  # own bid + the range
-    assert RIVAL_NAME not in body and ADDRESS not in body
+    assert "Not selected" in body and "$771.23" in body  # their own bid
+    assert "1 of 2" in body and "5 to 15% higher than yours" in body
+    assert_absent(body, (*RIVAL_SECRETS, "827.90", "82790"), "detail")
+    assert ADDRESS not in body
     assert api.get(f"/api/v1/jobs/{awarded.job.pk}/bid-summary/").json() == {
-        "count": 2, "awarded": True, "lowest_cents": 77_123, "median_cents": 82_790, "highest_cents": 88_456,
+        "count": 2, "awarded": True, "rank": 1, "winning_bid_band": "5_to_15_higher",
     }
 
 

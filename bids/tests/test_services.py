@@ -117,7 +117,7 @@ def test_sealed_visibility(homeowner, contractor, other_contractor, staff_user):
     assert list(bids_visible_to(contractor, job)) == [mine]
 
 
-def test_award_creates_contract_and_range(homeowner, contractor, other_contractor):
+def test_award_creates_contract_and_summary(homeowner, contractor, other_contractor):
     job = JobFactory(homeowner=homeowner)
     win = BidFactory(job=job, contractor=contractor, amount_cents=50_000)
     lose = BidFactory(job=job, contractor=other_contractor, amount_cents=70_000)
@@ -131,7 +131,7 @@ def test_award_creates_contract_and_range(homeowner, contractor, other_contracto
     job.refresh_from_db()
     assert lose.status == Bid.Status.NOT_SELECTED and job.status == Job.Status.AWARDED
     summary = bid_summary_for(other_contractor, job).as_dict()
-    assert summary == {"count": 2, "awarded": True, "lowest_cents": 50_000, "median_cents": 60_000, "highest_cents": 70_000}
+    assert summary == {"count": 2, "awarded": True, "rank": 2, "winning_bid_band": "more_than_15_lower"}
     with pytest.raises(InvalidState):
         contract_services.bid_accept(actor=homeowner, bid=lose)
 

@@ -41,7 +41,9 @@ def _cancel_locked(contract: Contract, *, actor, request=None, job: Job | None =
     Bid.objects.filter(pk=contract.bid_id).update(status=Bid.Status.NOT_SELECTED, decided_at=now, updated_at=now)
     if job is not None:
         check_transition(Job.TRANSITIONS, job.status, Job.Status.REVIEWING, label="job")
-        Bid.objects.filter(job=job, status=Bid.Status.NOT_SELECTED).exclude(pk=contract.bid_id).update(
+        # A closed account's bid is not revived: its contractor can no longer be hired.
+        Bid.objects.filter(job=job, status=Bid.Status.NOT_SELECTED, contractor__is_active=True).exclude(
+            pk=contract.bid_id).update(
             status=Bid.Status.ACTIVE, decided_at=None, updated_at=now
         )
         job.status = Job.Status.REVIEWING

@@ -1,6 +1,6 @@
 """Helpers shared by the contract services: locking in the global order, permissions, links."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from core.exceptions import PermissionDenied
 
@@ -8,10 +8,7 @@ from ..models import Contract, Milestone
 
 
 def contract_url(contract) -> str:
-    try:
-        return reverse("contracts:detail", args=[contract.pk])
-    except NoReverseMatch:
-        return f"/contracts/{contract.pk}/"
+    return reverse("contracts:detail", args=[contract.pk])
 
 
 def lock_contract(contract_id) -> Contract:

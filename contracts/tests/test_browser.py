@@ -36,7 +36,9 @@ def test_fund_submit_approve_release(page, settings, shot, tmp_path):
     page.goto(url)
     page.get_by_text("Your next step:").wait_for()
     shot(page, "1-homeowner-before-funding")
-    page.get_by_role("button", name="Fund $315.00").click()
+    page.get_by_role("link", name="Fund $315.00").click()
+    page.get_by_text("What happens when you confirm").wait_for()
+    page.get_by_role("button", name="Pay $315.00 into escrow").click()
     page.get_by_text("Milestone funded.").wait_for()
     assert page.get_by_text("Paid $315.00").is_visible()
     shot(page, "2-homeowner-funded")
@@ -61,7 +63,9 @@ def test_fund_submit_approve_release(page, settings, shot, tmp_path):
     evidence.wait_for()
     assert page.evaluate("img => img.naturalWidth", evidence.element_handle()) > 0  # the private file loads
     shot(page, "4-homeowner-review")
-    page.get_by_role("button", name="Approve and release $300.00").click()
+    page.get_by_role("link", name="Approve and release $300.00").click()
+    page.get_by_text("What happens when you confirm").wait_for()
+    page.get_by_role("button", name="Release $300.00 to the contractor").click()
     page.get_by_text("Released: $300.00 sent to the contractor").wait_for()
     shot(page, "5-homeowner-released")
     assert Release.objects.get().status == "succeeded"

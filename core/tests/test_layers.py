@@ -21,6 +21,8 @@ LAYERS = {
     "payments": 5,
     "contracts": 6,
     "disputes": 7, "reviews": 7,
+    "analytics": 8, "messaging": 8,
+    "dashboard": 9,
 }
 
 # Entry points may call any app's services (ARCHITECTURE.md). Matched against the path

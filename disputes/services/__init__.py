@@ -3,10 +3,10 @@
 from .ladder import dispute_escalate, dispute_withdraw, disputes_advance_due, message_post, staff_note_add
 from .offers import offer_accept, offer_make, offer_reject
 from .opening import dispute_open
-from .outcome import dispute_resolve, outcome_for, resolve_locked
+from .outcome import decision_contractor_cents, dispute_resolve, outcome_for, resolve_locked
 
 __all__ = [
-    "dispute_escalate", "dispute_open", "dispute_resolve", "dispute_withdraw", "disputes_advance_due",
-    "message_post", "offer_accept", "offer_make",
+    "decision_contractor_cents", "dispute_escalate", "dispute_open", "dispute_resolve", "dispute_withdraw",
+    "disputes_advance_due", "message_post", "offer_accept", "offer_make",
     "offer_reject", "outcome_for", "resolve_locked", "staff_note_add",
 ]

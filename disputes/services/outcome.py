@@ -89,6 +89,24 @@ def resolve_locked(*, milestone, dispute: Dispute, contractor_cents: int, actor,
     return dispute
 
 
+def decision_contractor_cents(dispute: Dispute, outcome: str, contractor_amount_cents: int | None) -> int:
+    """What the contractor receives for a staff decision (the rest is refunded); also used
+    by the admin's confirmation step to state the amounts before anything moves."""
+    amount = dispute.amount_cents
+    if outcome == Dispute.Outcome.RELEASE:
+        return amount
+    if outcome == Dispute.Outcome.REFUND:
+        return 0
+    field = "contractor_amount_cents"
+    if not isinstance(contractor_amount_cents, int) or isinstance(contractor_amount_cents, bool):
+        raise ValidationFailed("A split needs the contractor's amount.", fields={field: ["Required for a split."]})
+    if not 0 < contractor_amount_cents < amount:
+        message = (f"For a split the contractor's amount must be more than $0.00 and less than "
+                   f"{format_cents(amount)}; use release or refund otherwise.")
+        raise ValidationFailed(message, fields={field: [message]})
+    return contractor_amount_cents
+
+
 def dispute_resolve(*, actor, dispute_id, outcome: str, reason: str, contractor_amount_cents: int | None = None,
                     request=None) -> Dispute:
     """Staff decide: release, refund, or split with the contractor's amount, with a reason."""
@@ -108,19 +126,6 @@ def dispute_resolve(*, actor, dispute_id, outcome: str, reason: str, contractor_
         milestone, dispute = lock_both(dispute_id)
         if not dispute.is_open:
             raise InvalidState(f"This dispute is already {dispute.get_status_display().lower()}.")
-        amount = dispute.amount_cents
-        if outcome == Dispute.Outcome.RELEASE:
-            contractor = amount
-        elif outcome == Dispute.Outcome.REFUND:
-            contractor = 0
-        else:
-            field = "contractor_amount_cents"
-            if not isinstance(contractor_amount_cents, int) or isinstance(contractor_amount_cents, bool):
-                raise ValidationFailed("A split needs the contractor's amount.", fields={field: ["Required for a split."]})
-            if not 0 < contractor_amount_cents < amount:
-                message = (f"For a split the contractor's amount must be more than $0.00 and less than "
-                           f"{format_cents(amount)}; use release or refund otherwise.")
-                raise ValidationFailed(message, fields={field: [message]})
-            contractor = contractor_amount_cents
+        contractor = decision_contractor_cents(dispute, outcome, contractor_amount_cents)
         return resolve_locked(milestone=milestone, dispute=dispute, contractor_cents=contractor, actor=actor,
                               reason=reason, request=request)

@@ -44,9 +44,16 @@ def test_admin_mediation_actions(contract, client, staff_user, django_capture_on
     assert bad.status_code == 400 and "less than" in bad.content.decode()
     dispute.refresh_from_db()
     assert dispute.is_open
+    decision = {"decide-outcome": "split", "decide-reason": "Half the tiles are fine.",
+                "decide-contractor_amount": "150.00"}
+    confirm = client.post(act("decide"), decision)  # first the confirmation, stating the amounts
+    assert confirm.status_code == 200
+    body = confirm.content.decode()
+    assert "Contractor receives" in body and "$150.00" in body and "plus $7.50 of platform fee" in body
+    dispute.refresh_from_db()
+    assert dispute.is_open  # nothing moved yet
     with django_capture_on_commit_callbacks(execute=True):
-        ok = client.post(act("decide"), {"decide-outcome": "split", "decide-reason": "Half the tiles are fine.",
-                                         "decide-contractor_amount": "150.00"})
+        ok = client.post(act("decide"), {**decision, "confirmed": "1"})
     assert ok.status_code == 302
     dispute.refresh_from_db()
     assert (dispute.status, dispute.outcome, dispute.contractor_amount_cents, dispute.refund_cents) == (

@@ -85,7 +85,10 @@ def test_dispute_answer_offer_accept_splits_money(page, browser, live_server, sh
 
     page.reload()
     page.get_by_role("heading", name=re.compile(r"^Offer from ")).wait_for()
-    page.get_by_role("button", name="Accept offer").click()
+    page.get_by_role("link", name="Accept offer…").click()
+    page.get_by_text("Platform fee refunded").wait_for()  # the confirmation states the amounts
+    assert "$200.00" in page.content() and "$100.00" in page.content()
+    page.get_by_role("button", name="Accept and settle").click()
     page.get_by_text("Offer accepted.").wait_for()
     page.get_by_text("Settled by an accepted offer").wait_for()
     shot(page, "4-resolved")
@@ -131,6 +134,10 @@ def test_escalated_dispute_decided_by_staff_in_admin(page, browser, live_server,
     page.get_by_label("Reason").fill("The photos show the grout was never finished; full refund.")
     shot(page, "1-admin")
     page.get_by_role("button", name="Decide and move the money").click()
+    page.get_by_text("Homeowner is refunded").wait_for()
+    assert "$300.00" in page.content() and "$15.00 of platform fee" in page.content()
+    shot(page, "1b-confirm")
+    page.get_by_role("button", name="Confirm and move the money").click()
     page.get_by_text("Decided. The money moves through escrow now").wait_for()
     shot(page, "2-decided")
 

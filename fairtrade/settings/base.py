@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "disputes",
     "reviews",
     "notifications",
+    "analytics",
+    "messaging",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "accounts.twofactor.StaffTwoFactorMiddleware",
     "notifications.security.KnownDeviceMiddleware",
     "core.middleware.SentryUserMiddleware",
+    "core.middleware.UserTimezoneMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     # Axes last, as its docs require, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -96,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
-            "builtins": ["core.templatetags.money"],
+            "builtins": ["core.templatetags.money", "core.templatetags.forms"],
         },
     }
 ]
@@ -315,6 +319,8 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=500)
 AUTO_APPROVE_DAYS = env.int("AUTO_APPROVE_DAYS", default=14)
+# Messages: in-app at once, email gathered over this window so a burst is one email.
+NOTIFY_EMAIL_BATCH_SECONDS = env.int("NOTIFY_EMAIL_BATCH_SECONDS", default=600)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from bids.tests.factories import BidFactory
+from core.pagination import CappedPaginator
 from jobs import selectors
 from jobs.models import Job
 from jobs.search import refresh_search_vector
@@ -192,3 +193,28 @@ def test_nearest_first_pages_are_exact_and_query_count_bounded(client, per_place
         if not response.context["page"].has_next():
             break
     assert seen == expected and len(expected) >= 9 * per_place  # Round Rock (~17 mi) may be in, too
+
+
+@pytest.mark.parametrize("trade_jobs", [0, 3, 20, 27, 45])
+def test_near_me_pages_are_exact_and_query_count_bounded(client, contractor, trade_jobs, django_assert_max_num_queries):
+    """The two-query near-me ids (trades' jobs, then the others, newest first) must give exactly
+    the order of one sort on "trade first, newest", on every page, wherever the trades end."""
+    contractor.contractor_profile.trades.set([category("painting")])
+    make_jobs(trade_jobs, category=category("painting"), **DOWNTOWN)
+    make_jobs(25, **DOWNTOWN)
+    make_jobs(2, category=category("painting"), **DALLAS)  # out of range
+    profile = contractor.contractor_profile
+    filters = selectors.BoardFilters(zip_code=profile.zip_code, radius_miles=profile.service_radius_miles,
+                                     favour_trades=(category("painting").pk,), sort="newest")
+    expected = [job.pk for job in selectors.board(filters)]
+    paginator = CappedPaginator(selectors.board(filters), 10, ids=selectors.trades_first_ids(selectors.board(filters), filters))
+    seen = []
+    for number in paginator.page_range:  # (the capped count is taken once, above)
+        with django_assert_max_num_queries(5):  # page's ids (at most 3 queries), its rows, their photos
+            seen += [job.pk for job in paginator.page(number).object_list]
+    assert seen == expected and len(expected) == trade_jobs + 25
+
+    client.force_login(contractor)
+    with django_assert_max_num_queries(13):
+        response = client.get("/jobs/")
+    assert [job.pk for job in response.context["page"].object_list] == expected[:20]

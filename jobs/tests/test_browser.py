@@ -98,7 +98,9 @@ def test_post_bid_compare_award(page, browser, live_server, shot):
     # The homeowner sees only the count, closes bidding, compares and awards.
     page.goto(f"/jobs/{job.pk}/")
     assert "bids received" in page.content() and "1,800" not in page.content()
-    page.get_by_role("button", name="Close bidding and compare").click()
+    page.get_by_role("link", name="Close bidding and compare").click()
+    page.get_by_text("No more bids can arrive").wait_for()
+    page.get_by_role("button", name="Close bidding and open the bids").click()
     page.wait_for_url(f"**/jobs/{job.pk}/compare/")
     assert "$1,800.00" in page.content() and "$2,150.00" in page.content()
     shot(page, "3-compare")
@@ -111,12 +113,14 @@ def test_post_bid_compare_award(page, browser, live_server, shot):
     assert page.get_by_role("heading", name="Milestones").is_visible()
     shot(page, "4-contract")
 
-    # The loser sees the outcome and the range, never the winner's name.
+    # The loser sees the outcome: with two bids their rank and a band, never the winner's
+    # price (a range of two bids would be it) nor name.
     second.goto("/bids/")
     assert "Not selected" in second.content()
-    second.get_by_role("link", name="See the range of bids").click()
+    second.get_by_role("link", name="How your bid compared").click()
     body = second.content()
-    assert "Lowest" in body and "$1,800.00" in body and "$2,150.00" in body and "Austin Pipe Pros" not in body
+    assert "2 of 2" in body and "More than 15% lower than yours" in body and "$2,150.00" in body
+    assert "$1,800.00" not in body and "Austin Pipe Pros" not in body
     shot(second, "5-loser-outcome-360")
     assert Bid.objects.get(contractor=loser).status == Bid.Status.NOT_SELECTED
     assert not errors, errors

@@ -2,9 +2,12 @@
 signed-out visitors share a page, nobody else ever gets one, and changes show at once."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from bids.tests.factories import BidFactory
+from jobs import cards
 from jobs.models import Question
 
 from .factories import JobFactory
@@ -76,3 +79,56 @@ def test_a_visitor_with_a_pending_message_gets_a_fresh_page(client):
     _anonymous("/jobs/")
     client.cookies["messages"] = "pending"
     assert "X-Page-Cache" not in client.get("/jobs/")
+
+
+# --- Cached job cards (jobs/cards.py): shared for everyone, per-viewer badges never cached ---
+def _card(html, title):
+    """The <li> of one job card on a board page."""
+    start = html.index(title)
+    return html[html.rindex("<li", 0, start): html.index("</li>", start)]
+
+
+def test_a_cached_card_carries_nothing_per_viewer(client, contractor):
+    job = JobFactory(title="Fix the leaking kitchen tap", zip_code="78701")
+    BidFactory(job=job, contractor=contractor, amount_cents=98_765)
+    client.force_login(contractor)
+    mine = client.get("/jobs/?zip=78701&radius=25").content.decode()
+    card = _card(mine, "Fix the leaking kitchen tap")
+    assert "You bid" in card and "mi away" in card
+
+    # The fragment now in the cache is the same bytes for everyone: no badge, no distance.
+    shared = cache.get(cards._key(job, None, timezone.get_current_timezone_name()))
+    assert "Fix the leaking kitchen tap" in shared
+    assert "You bid" not in shared and "mi away" not in shared and "987.65" not in shared
+
+    other = Client()
+    other.force_login(BidFactory().contractor)
+    theirs = _card(other.get("/jobs/?sort=newest").content.decode(), "Fix the leaking kitchen tap")
+    assert "You bid" not in theirs and "mi away" not in theirs and "987.65" not in theirs
+    anonymous = _card(_anonymous("/jobs/?sort=newest").content.decode(), "Fix the leaking kitchen tap")
+    assert "You bid" not in anonymous and "987.65" not in anonymous
+    # Same shared part either way (title, budget, dates), only the badges differ.
+    assert anonymous.split("<p class=\"job-excerpt\">")[1] == card.split("<p class=\"job-excerpt\">")[1]
+
+
+def test_a_card_follows_edits_and_a_new_cover_photo(client, contractor):
+    job = JobFactory(title="Seal the driveway")
+    client.force_login(contractor)  # signed in: no page cache, only the card cache
+    assert "Seal the driveway" in client.get("/jobs/").content.decode()
+    job.title = "Seal and stripe the driveway"
+    job.save()
+    html = client.get("/jobs/").content.decode()
+    assert "Seal and stripe the driveway" in html
+    assert f"/jobs/{job.pk}/photos/" not in html  # no photo yet: the letter placeholder
+    photo = job.photos.create(image=f"jobs/{job.pk}/x.jpg", content_type="image/jpeg", width=64, height=48)
+    assert f"/jobs/{job.pk}/photos/{photo.pk}/" in client.get("/jobs/").content.decode()
+
+
+def test_cached_cards_cost_no_extra_queries(client, contractor, django_assert_max_num_queries):
+    for n in range(25):
+        JobFactory(title=f"Job number {n}")
+    client.force_login(contractor)
+    client.get("/jobs/?sort=newest")  # cards rendered and cached
+    with django_assert_max_num_queries(12):
+        html = client.get("/jobs/?sort=newest").content.decode()
+    assert html.count('class="card job-card"') == 20

@@ -7,6 +7,7 @@ TITLE = "Replace the rotten deck boards & railing"
 SAMPLES = {
     "account.security_alert": {"change": "password_changed", "tokens_revoked": "1 (Zapier)",
                                "reset_url": "http://testserver/accounts/password/reset/", "url": "/notifications/"},
+    "account.data_export_ready": {"expires_on": date(2026, 5, 11), "url": "/settings/privacy/exports/abc:def/"},
     "bid.received": {"job_title": TITLE, "bid_count": 3, "url": "/jobs/abc/"},
     "bid.confirmation": {"job_title": TITLE, "amount_cents": 1_234_500, "estimated_days": 6, "url": "/bids/1/"},
     "job.bidding_closed": {"job_title": TITLE, "bid_count": 4, "url": "/jobs/abc/bids/"},
@@ -66,6 +67,14 @@ SAMPLES = {
         "url": "/disputes/7/",
     },
     "review.received": {"job_title": TITLE, "reviewer_name": "Maria", "rating": 5, "url": "/reviews/"},
+    "message.received": {"job_title": TITLE, "author_name": "Hill Country Decks LLC",
+                         "excerpt": "Lumber arrives Tuesday; gate code still 4411?", "attachment_count": 2,
+                         "url": "/contracts/9/#messages"},
+    "change_order.proposed": {"job_title": TITLE, "proposed_by_name": "Hill Country Decks LLC",
+                              "summary": "Add “Stain and seal”: $250.00.", "url": "/contracts/9/changes/1/"},
+    "change_order.decided": {"job_title": TITLE, "decided_by_name": "Maria", "decision": "accepted",
+                             "summary": "Add “Stain and seal”: $250.00.", "version": 2,
+                             "url": "/contracts/9/changes/1/"},
 }
 
 # Strings that prove the money in the context made it into the words, formatted.
@@ -84,4 +93,6 @@ MONEY = {
     "dispute.opened": ["$1,500.00", "May 23, 2026"],
     "dispute.offer_made": ["$3,000.00", "$1,000.00"],
     "dispute.resolved": ["$3,000.00", "$1,000.00"],
+    "change_order.proposed": ["$250.00"],
+    "change_order.decided": ["$250.00"],
 }

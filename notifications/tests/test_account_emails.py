@@ -15,7 +15,7 @@ def test_signup_confirmation_email_is_branded(client):
     assert message.subject == "[FairTradeWorker] Confirm your email address"
     assert "Hello Paula Park," in message.body and "/accounts/confirm-email/" in message.body
     html = message.alternatives[0][0]
-    assert "Confirm my email" in html and 'href="http://testserver/accounts/confirm-email/' in html
+    assert "Confirm my email" in html and 'href="https://fairtrade.example/accounts/confirm-email/' in html
     assert "<img" not in html and "<style" not in html and "FairTradeWorker" in html
 
 

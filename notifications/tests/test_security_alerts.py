@@ -35,14 +35,18 @@ def test_password_change_emails_and_notifies(client, homeowner, django_capture_o
     assert _alerts(homeowner, "password was changed").exists()
 
 
-def test_the_alert_lists_the_api_tokens_revoked_with_the_password(homeowner, django_capture_on_commit_callbacks):
-    from notifications.security import security_alert
+def test_the_alert_lists_the_api_tokens_revoked_with_the_password(client, homeowner, django_capture_on_commit_callbacks):
+    """End to end: real tokens, a real password change through allauth, the email names them."""
+    from accounts import services
 
+    services.api_token_create(actor=homeowner, name="Zapier")
+    services.api_token_create(actor=homeowner, name="Sheets")
+    client.force_login(homeowner)
     with django_capture_on_commit_callbacks(execute=True):
-        security_alert(homeowner, "password_reset", tokens_revoked="2 (Zapier, Sheets)")
-    [email] = _mails_to(homeowner.email, "Your password was reset")
+        client.post("/accounts/password/change/", {
+            "oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    [email] = _mails_to(homeowner.email, "Your password was changed")
     assert "API tokens revoked: 2 (Zapier, Sheets)" in email.body
-    assert "If your account was locked after failed sign-ins, it is unlocked." in email.body
 
 
 def test_a_completed_password_reset_lifts_the_lockout(homeowner, django_capture_on_commit_callbacks):
@@ -52,7 +56,7 @@ def test_a_completed_password_reset_lifts_the_lockout(homeowner, django_capture_
     assert client.post("/accounts/login/", {"login": homeowner.email, "password": PASSWORD}).status_code == 429
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password/reset/", {"email": homeowner.email})
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
     form_url = client.get(link)["Location"]
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
@@ -76,7 +80,7 @@ def test_email_change_tells_the_old_and_the_new_address(client, homeowner, djang
     client.force_login(homeowner)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/email/", {"action_add": "", "email": "moved@example.test"})
-    key_url = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    key_url = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(key_url)

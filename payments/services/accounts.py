@@ -2,13 +2,12 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 import audit
 from core.exceptions import PermissionDenied
+from core.links import absolute_reverse
 
 from ..gateways import AccountState, get_gateway
 from ..models import PayoutAccount
@@ -39,11 +38,10 @@ def payout_account_ensure(*, actor, request=None) -> PayoutAccount:
 def onboarding_link(*, actor, request=None) -> str:
     """A fresh single-use onboarding link (Account Links expire within minutes)."""
     account = payout_account_ensure(actor=actor, request=request)
-    payouts = reverse("payments:payouts")
     url = get_gateway().account_link_create(
         account_id=account.account_id,
-        refresh_url=f"{settings.SITE_URL}{reverse('payments:onboarding_refresh')}",
-        return_url=f"{settings.SITE_URL}{payouts}?onboarding=returned",
+        refresh_url=absolute_reverse("payments:onboarding_refresh"),
+        return_url=absolute_reverse("payments:payouts", query="onboarding=returned"),
     )
     audit.record(actor, "payout_account.link_created", account, request=request)
     return url

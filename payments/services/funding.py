@@ -9,6 +9,7 @@ from django.utils import timezone
 
 import audit
 from core.fsm import check_transition
+from core.links import absolute_reverse, absolute_url
 
 from .. import ledger
 from ..alerts import alert_staff
@@ -58,8 +59,8 @@ def payment_checkout(*, payment: Payment) -> Payment:
             transfer_group=f"contract-{contract.pk}",
             metadata=metadata,
             customer_email=payment.payer.email,
-            success_url=f"{settings.SITE_URL}{success}?session_id={{CHECKOUT_SESSION_ID}}",
-            cancel_url=f"{settings.SITE_URL}{reverse('contracts:detail', args=[contract.pk])}?checkout=cancelled",
+            success_url=absolute_url(f"{success}?session_id={{CHECKOUT_SESSION_ID}}"),
+            cancel_url=absolute_reverse("contracts:detail", contract.pk, query="checkout=cancelled"),
         )
     except GatewayRejected as exc:
         # Nothing was charged; free the milestone for a fresh attempt.

@@ -177,6 +177,8 @@ def test_partial_outside_refund_leaves_the_milestone_open_and_approval_releases_
     page = client.get(url).content.decode()
     assert "Escrow frozen" not in page
     assert "Approve and release $200.00" in page and "$100.00 of this milestone went back to the homeowner" in page
+    confirm = client.get(reverse("contracts:milestone_approve", args=[milestone.pk])).content.decode()
+    assert "Release $200.00 to the contractor" in confirm and "$300.00" not in confirm
     assert api_as(homeowner).get(f"/api/v1/contracts/{contract.pk}/").json()["milestones"][0]["escrow_frozen"] is False
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,92 @@
+"""The dashboard is a to-do list per role, with a fixed number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bids.models import Bid
+from bids.tests.factories import BidFactory
+from contracts import services as lifecycle
+from contracts.tests.factories import contract_for
+from dashboard.selectors import todos_for
+from disputes.tests.helpers import fund, open_on, submit
+from jobs.models import Job, Question
+from jobs.tests.factories import JobFactory
+from messaging.services import message_post
+from payments.tests.helpers import onboard
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(user):
+    return [t.text for t in todos_for(user)]
+
+
+def test_homeowner_and_contractor_todos_follow_the_contract(homeowner, contractor):
+    contract = contract_for(homeowner=homeowner, contractor=contractor, title="Deck",
+                            milestones=[("Frame", 30_000), ("Boards", 70_000)])
+    assert texts(homeowner) == ["Fund milestone 1 “Frame” (Deck): $315.00"]
+    assert texts(contractor) == ["Finish your payout setup so approved milestones reach your bank"]
+    onboard(contractor)
+    first = fund(contract.milestones.get(position=1), homeowner)
+    assert texts(homeowner) == []  # milestone 2 is not due while 1 is in escrow
+    assert texts(contractor) == ["Do the work and submit “Frame” (Deck): $300.00 in escrow"]
+    submit(first, contractor)
+    [review] = todos_for(homeowner)
+    assert review.text == "Review the work on “Frame” (Deck)" and review.due == first.auto_approve_at
+    lifecycle.milestone_request_changes(actor=homeowner, milestone_id=first.pk, note="Two joists are not level.")
+    [changes] = todos_for(contractor)
+    assert changes.urgent and changes.note == "Two joists are not level."
+    message_post(actor=contractor, contract_id=contract.pk, body="Fixed, have a look")
+    assert "1 unread message about “Deck”" in texts(homeowner)
+
+
+def test_questions_bids_and_deadlines(homeowner, contractor):
+    soon = timezone.now() + timedelta(hours=20)
+    job = JobFactory(homeowner=homeowner, title="Fence", status=Job.Status.OPEN, bidding_deadline=soon)
+    Question.objects.create(job=job, asked_by=contractor, body="Which side is the gate?")
+    Question.objects.create(job=job, asked_by=contractor, body="Stain included?")
+    BidFactory(job=job, contractor=contractor, status=Bid.Status.ACTIVE)
+    assert texts(homeowner) == ["Bidding on “Fence” closes soon", "Answer 2 questions on “Fence”"]
+    assert texts(contractor) == ["Bidding on “Fence” closes soon: revise your bid if needed"]
+
+
+def test_dispute_response_is_urgent_for_the_other_party(homeowner, contractor):
+    contract = contract_for(homeowner=homeowner, contractor=contractor, title="Roof", milestones=[("All", 50_000)])
+    onboard(contractor)
+    milestone = fund(contract.milestones.get(), homeowner)
+    open_on(milestone, homeowner)
+    [first] = todos_for(contractor)
+    assert first.urgent and first.text == "Respond to the dispute on “Roof”" and first.due_label == "respond by"
+    assert all("dispute" not in t for t in texts(homeowner))
+
+
+def test_dashboard_page_query_count_is_fixed(client, homeowner, contractor, django_assert_max_num_queries):
+    for n in range(4):
+        contract = contract_for(homeowner=homeowner, contractor=contractor, title=f"Job {n}",
+                                milestones=[("A", 10_000), ("B", 20_000)])
+        message_post(actor=contractor, contract_id=contract.pk, body="hello")
+        JobFactory(homeowner=homeowner, status=Job.Status.REVIEWING)
+    client.force_login(homeowner)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("accounts:dashboard"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Waiting on you" in body and "Fund milestone 1" in body and "unread message" in body
+    client.force_login(contractor)
+    with django_assert_max_num_queries(13):
+        page = client.get(reverse("accounts:dashboard"))
+    assert "Finish your payout setup" in page.content.decode()
+
+
+def test_a_proposed_change_waits_on_the_other_party(homeowner, contractor):
+    from contracts.services.change_orders import Change, change_order_propose
+
+    contract = contract_for(homeowner=homeowner, contractor=contractor, title="Porch", milestones=[("All", 10_000)])
+    change_order_propose(actor=contractor, contract_id=contract.pk, reason="Paint too",
+                         changes=[Change("add", title="Paint", amount_cents=5_000)])
+    first = todos_for(homeowner)[0]
+    assert first.urgent and "proposed a change to “Porch”" in first.text
+    assert all("proposed a change" not in t for t in texts(contractor))
