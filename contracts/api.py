@@ -19,12 +19,29 @@ from .models import Contract, EvidenceFile, Milestone, Submission
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    # Additive: a card dispute or an unreviewed outside refund freezes the escrow (approve
+    # answers 409 until it is lifted); escrow_notice says why, or that approval releases less.
+    escrow_frozen = serializers.SerializerMethodField()
+    escrow_notice = serializers.SerializerMethodField()
+
     class Meta:
         model = Milestone
         fields = [
             "id", "position", "title", "amount_cents", "fee_cents", "status", "funded_at", "submitted_at",
-            "auto_approve_at", "released_at",
+            "auto_approve_at", "released_at", "escrow_frozen", "escrow_notice",
         ]
+
+    def _escrow(self, milestone) -> selectors.EscrowState:
+        cache = self.context.setdefault("_escrow_states", {})
+        if milestone.pk not in cache:
+            cache[milestone.pk] = selectors.escrow_state(milestone, selectors.escrow_of(milestone))
+        return cache[milestone.pk]
+
+    def get_escrow_frozen(self, milestone) -> bool:
+        return self._escrow(milestone).frozen
+
+    def get_escrow_notice(self, milestone) -> str:
+        return self._escrow(milestone).notice
 
 
 class ContractSerializer(serializers.ModelSerializer):

@@ -10,5 +10,7 @@ class ContractsConfig(AppConfig):
 
         from .services.common import lock_milestone
         from .services.funding import milestone_mark_funded
+        from .services.returned import milestone_escrow_returned
 
-        register_milestone_owner(MilestoneOwner(lock_milestone=lock_milestone, milestone_funded=milestone_mark_funded))
+        register_milestone_owner(MilestoneOwner(lock_milestone=lock_milestone, milestone_funded=milestone_mark_funded,
+                                                escrow_returned=milestone_escrow_returned))

@@ -95,11 +95,13 @@ class Milestone(BaseModel):
     # the homeowner requests changes; submitted -> disputed -> released | refunded | split.
     # funded -> disputed: a dispute before any submission (work abandoned, no-show) must be
     # possible too. disputed -> funded | submitted: the opener withdraws the dispute and the
-    # milestone returns to where it was.
+    # milestone returns to where it was. funded | submitted -> refunded: the homeowner's bank
+    # kept a card dispute, or the charge was refunded in the Stripe dashboard, and nothing is
+    # left in escrow (contracts.services.returned).
     TRANSITIONS = {
         Status.UNFUNDED: {Status.FUNDED},
-        Status.FUNDED: {Status.SUBMITTED, Status.DISPUTED},
-        Status.SUBMITTED: {Status.RELEASED, Status.FUNDED, Status.DISPUTED},
+        Status.FUNDED: {Status.SUBMITTED, Status.DISPUTED, Status.REFUNDED},
+        Status.SUBMITTED: {Status.RELEASED, Status.FUNDED, Status.DISPUTED, Status.REFUNDED},
         Status.DISPUTED: {Status.RELEASED, Status.REFUNDED, Status.SPLIT, Status.FUNDED, Status.SUBMITTED},
         Status.RELEASED: set(),
         Status.REFUNDED: set(),

@@ -155,16 +155,22 @@ def milestone_approve(request, milestone_id):
     if request.method != "POST":
         if request.user.pk != milestone.contract.homeowner_id:
             raise Http404
+        escrow = selectors.milestone_escrow_state(milestone)
+        if escrow.approve_blocked:  # say why on the contract page instead of offering a doomed confirmation
+            messages.error(request, escrow.approve_blocked)
+            return redirect(contract_url(milestone.contract))
+        amount = format_cents(escrow.releasable_cents)
         return confirm_page(request, Confirm(
-            title=f"Approve the work and release {format_cents(milestone.amount_cents)}?",
-            button=f"Release {format_cents(milestone.amount_cents)} to the contractor",
+            title=f"Approve the work and release {amount}?",
+            button=f"Release {amount} to the contractor",
             action_url=reverse("contracts:milestone_approve", args=[milestone.pk]),
             back_url=contract_url(milestone.contract), back_label="The contract", cancel_label="Not yet",
             facts=[("Milestone", f"{milestone.position}. {milestone.title}"),
-                   ("Released to the contractor", format_cents(milestone.amount_cents)),
+                   ("Released to the contractor", amount),
                    ("Platform fee", f"{format_cents(milestone.fee_cents)} (kept; not refunded)")],
             consequences=[
-                f"{format_cents(milestone.amount_cents)} leaves escrow and is paid to {milestone.contract.contractor.display_name}"
+                *([escrow.notice] if escrow.notice else []),
+                f"{amount} leaves escrow and is paid to {milestone.contract.contractor.display_name}"
                 " (if their payout setup is not finished, it waits safely until it is).",
                 "The milestone is closed: no more changes can be requested and no dispute can be opened on it.",
             ],

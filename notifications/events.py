@@ -145,6 +145,12 @@ _EVENTS = [
     Event("payout.onboarding_needed", "Payout setup needed",
           "Money is waiting for you but payouts are not set up yet.",
           CONTRACTOR, optional=("job_title", "amount_cents"), essential=True, group="Milestones and payments"),
+    # A lost card dispute or a refund made in the Stripe dashboard took (part of) a milestone's
+    # escrow back to the homeowner: both parties learn it, and whether the milestone closed.
+    Event("milestone.escrow_returned", "Payment returned to the homeowner",
+          "A milestone's payment went back to the homeowner through their bank or a refund.",
+          ANYONE, fields=("job_title", "milestone_title", "amount_cents", "escrow_left_cents", "cause"),
+          optional=("closed",), essential=True, group="Milestones and payments"),
     # --- Disputes -------------------------------------------------------------------------
     Event("dispute.opened", "Dispute opened", "The other party opened a dispute on a milestone.",
           ANYONE, fields=("job_title", "milestone_title", "opened_by_name", "reason", "response_due_on"),

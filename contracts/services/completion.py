@@ -22,6 +22,7 @@ from payments.notify import send
 
 from ..evidence import clean_evidence
 from ..models import Contract, EvidenceFile, Milestone, Submission
+from ..selectors import milestone_escrow_state
 from .common import contract_url, lock_milestone, require
 
 NOTE_MAX = 2000
@@ -83,6 +84,12 @@ def milestone_approve(*, actor, milestone_id, request=None, auto: bool = False) 
                                     "approved."))
         if auto and (milestone.auto_approve_at is None or milestone.auto_approve_at > timezone.now()):
             raise InvalidState("This milestone's auto-approve time has not come.")
+        # Frozen by a card dispute or an unreviewed outside refund: refuse with the reason.
+        # Reduced by an outside refund (or a partly lost card dispute): release what is left,
+        # never more; the homeowner saw that amount on the button (selectors.escrow_state).
+        escrow = milestone_escrow_state(milestone)
+        if escrow.approve_blocked:
+            raise InvalidState(escrow.approve_blocked)
         check_transition(Milestone.TRANSITIONS, milestone.status, Milestone.Status.RELEASED, label="milestone")
         now = timezone.now()
         milestone.status = Milestone.Status.RELEASED
@@ -90,7 +97,7 @@ def milestone_approve(*, actor, milestone_id, request=None, auto: bool = False) 
         milestone.auto_approve_at = None
         milestone.save(update_fields=["status", "released_at", "closed_at", "auto_approve_at", "updated_at"])
         release = money.release_create(
-            milestone=milestone, amount_cents=milestone.amount_cents, actor=None if auto else actor, request=request,
+            milestone=milestone, amount_cents=escrow.releasable_cents, actor=None if auto else actor, request=request,
             reason=Release.Reason.AUTO_APPROVED if auto else Release.Reason.APPROVED,
         )
         audit.record(None if auto else actor, "milestone.auto_approved" if auto else "milestone.approved", milestone,
@@ -98,7 +105,7 @@ def milestone_approve(*, actor, milestone_id, request=None, auto: bool = False) 
         outbox.emit("milestone.released", milestone)
         send("milestone.released", [contract.homeowner],
              {"job_title": contract.job.title, "milestone_title": milestone.title,
-              "amount_cents": milestone.amount_cents, "contractor_name": contract.contractor.display_name,
+              "amount_cents": release.amount_cents, "contractor_name": contract.contractor.display_name,
               "auto_approved": "yes" if auto else "", "url": contract_url(contract)},
              milestone, key=f"released:{milestone.pk}")
         contract_complete_if_done(contract=contract)

@@ -30,6 +30,7 @@ from core.fsm import check_transition
 
 from .. import ledger
 from ..alerts import alert_staff
+from ..hooks import milestone_owner
 from ..models import Chargeback, MilestoneEscrow, Payment, Release
 from .common import escrow_freeze, escrow_unfreeze, lock_escrow, lock_milestone
 from .refunds import fees_kept_cents
@@ -134,6 +135,9 @@ def _settle_loss(chargeback: Chargeback, milestone) -> None:
     chargeback.lost_from_escrow_cents += from_escrow
     chargeback.lost_from_fees_cents += from_fees
     chargeback.loss_cents += loss
+    if from_escrow:
+        milestone_owner().escrow_returned(milestone=milestone, cause="chargeback", amount_cents=from_escrow,
+                                          escrow_left_cents=escrow.held_cents, reference=chargeback.dispute_id)
     alert_staff("chargeback.lost", chargeback, "A card dispute was lost: the bank kept the money.",
                 dispute=chargeback.dispute_id, kept=outstanding, from_escrow=from_escrow, from_fees=from_fees,
                 platform_loss=loss, escrow_left=escrow.held_cents, milestone=str(milestone.pk))

@@ -22,6 +22,7 @@ from core.fsm import check_transition
 from .. import ledger
 from ..alerts import alert_staff
 from ..gateways import GatewayRejected, GatewayUnavailable, get_gateway
+from ..hooks import milestone_owner
 from ..models import LedgerEntry, MilestoneEscrow, Payment, Refund
 from .common import enqueue, escrow_freeze, lock_escrow, lock_milestone
 
@@ -199,6 +200,9 @@ def _book(refund: Refund, milestone) -> None:
                     "booked and the milestone's remaining escrow is frozen until staff look.",
                     amount=cents, from_escrow=from_escrow, escrow_left=escrow.held_cents,
                     milestone=str(milestone.pk), refund=refund.refund_id)
+        if from_escrow:
+            milestone_owner().escrow_returned(milestone=milestone, cause="outside_refund", amount_cents=from_escrow,
+                                              escrow_left_cents=escrow.held_cents, reference=refund.refund_id or "")
 
 
 def refund_mark_succeeded(*, refund_id, provider_id: str, amount_cents: int | None, source: str) -> Refund:

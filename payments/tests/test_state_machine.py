@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from contracts import services as contract_services
+from contracts.models import Contract, Milestone
 from contracts.tests.factories import contract_for
 from core.exceptions import ApplicationError
 from payments import services
@@ -251,6 +252,29 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
                 assert_books_balanced()
 
         @invariant()
+        def milestones_follow_their_escrow(self):
+            """A lost chargeback or an outside refund that empties an open milestone's escrow
+            closes it (refunded, clock stopped); a closed contract has no open milestone; an
+            approval never releases more than the milestone or than escrow held."""
+            if not hasattr(self, "contract"):
+                return
+            for milestone in Milestone.objects.filter(contract=self.contract):
+                escrow = MilestoneEscrow.objects.filter(milestone=milestone).first()
+                releases = list(Release.objects.filter(milestone=milestone))
+                if milestone.status == "refunded":
+                    assert escrow is not None and escrow.held_cents == 0 and not releases, milestone
+                    assert milestone.closed_at is not None and milestone.auto_approve_at is None
+                elif milestone.status == "released":
+                    assert len(releases) == 1 and 0 < releases[0].amount_cents <= milestone.amount_cents
+                elif milestone.status in ("funded", "submitted") and escrow is not None and escrow.held_cents == 0:
+                    # Only the history's own direct escrow refund (no lifecycle step of ours) may
+                    # empty an open milestone; a loss never leaves it open with nothing in it.
+                    assert Refund.objects.filter(milestone=milestone, kind="escrow").exists(), milestone
+            contract = Contract.objects.get(pk=self.contract.pk)
+            open_left = Milestone.objects.filter(contract=contract).exclude(status__in=Milestone.CLOSED).exists()
+            assert (contract.status == "completed") == (not open_left and contract.status != "cancelled"), contract
+
+        @invariant()
         def stripe_moved_money_at_most_once_per_row(self):
             transfers = [o for o in fake_stripe.objects.values() if o["object"] == "transfer"]
             per_release = [o["metadata"]["release_id"] for o in transfers]
@@ -281,4 +305,5 @@ def test_money_invariants_hold_for_random_histories(fake_stripe, deliver, homeow
     # change; both outcomes are pinned one by one in test_chargebacks.py. Here: some were decided.
     assert Chargeback.objects.filter(outcome__in=["lost", "won"]).exists()
     assert Refund.objects.filter(kind="outside", status="succeeded").exists()
+    print("milestones closed by a loss:", Milestone.objects.filter(status="refunded").count())
     assert TRUTH["agree_ok"] >= 6  # most histories end with books that match Stripe, and reconcile says so
