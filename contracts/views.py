@@ -88,6 +88,10 @@ def _act(request, milestone, action, success: str):
 @login_required
 def milestone_fund(request, milestone_id):
     milestone = selectors.milestone_for(request.user, milestone_id)
+    if request.user.pk != milestone.contract.homeowner_id:
+        # A party who may see the milestone learns why; nobody else gets this far (404 above).
+        messages.error(request, "Only the homeowner can fund a milestone.")
+        return redirect(contract_url(milestone.contract))
     if request.method != "POST":
         return confirm_page(request, Confirm(
             title=f"Pay {format_cents(milestone.total_due_cents)} into escrow?",
@@ -106,8 +110,6 @@ def milestone_fund(request, milestone_id):
             ],
             irreversible="Once funded, the money leaves escrow only by approval, a refund or a dispute decision.",
         ))
-    if request.user.pk != milestone.contract.homeowner_id:
-        raise Http404
     payment = None
     try:
         with once.submit_once(request, scope="contracts.fund") as claim:
@@ -128,7 +130,8 @@ def milestone_fund(request, milestone_id):
 def milestone_submit(request, milestone_id):
     milestone = selectors.milestone_for(request.user, milestone_id)
     if request.user.pk != milestone.contract.contractor_id:
-        raise Http404
+        messages.error(request, "Only the contractor can submit completion of a milestone.")
+        return redirect(contract_url(milestone.contract))
     form = SubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
