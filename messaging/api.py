@@ -8,7 +8,6 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import once
 from core.api import CursorPagination
 
 from . import selectors, services
@@ -71,15 +70,10 @@ class ThreadView(generics.ListAPIView):
         data = ContractMessageInSerializer(data={"body": request.data.get("body", "")})
         data.is_valid(raise_exception=True)
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
-        try:
-            # An `Idempotency-Key` header makes a retried POST return the first message.
-            with once.submit_once(request, scope="messaging.api") as claim:
-                message = services.message_post(actor=request.user, contract_id=contract.pk,
-                                                body=data.validated_data.get("body", ""), files=files, request=request)
-                claim.done(str(message.pk))
-        except once.AlreadySubmitted as repeat:
-            message = selectors.messages_of(contract).get(pk=repeat.result_url)
-            return Response(ContractMessageSerializer(message, context={"request": request}).data, status=status.HTTP_200_OK)
+        # A retried POST with the same `Idempotency-Key` is answered by core.idempotency
+        # (the first response, replayed) before it reaches this view.
+        message = services.message_post(actor=request.user, contract_id=contract.pk,
+                                        body=data.validated_data.get("body", ""), files=files, request=request)
         message = selectors.messages_of(contract).get(pk=message.pk)
         return Response(ContractMessageSerializer(message, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

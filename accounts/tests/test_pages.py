@@ -83,7 +83,7 @@ def test_profile_page_for_homeowner_is_404(client, homeowner):
 @pytest.mark.django_db
 def test_api_token_page_shows_secret_once_and_revokes(client, homeowner, other_homeowner):
     client.force_login(homeowner)
-    response = client.post("/settings/api-tokens/", {"name": "Books sync"}, follow=True)
+    response = client.post("/settings/api-tokens/", {"name": "Books sync", "scopes": ["jobs:read"]}, follow=True)
     html = response.content.decode()
     token = ApiToken.objects.get(user=homeowner)
     assert "Books sync" in html and 'id="new-token"' in html

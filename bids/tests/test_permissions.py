@@ -109,8 +109,10 @@ OPEN_API = {
     "my_bids": ("get", lambda s: "/api/v1/bids/", None, [401, 403, 403, 200, 200, 200]),
     "bid": ("get", lambda s: f"/api/v1/bids/{s.bid.pk}/", None, [401, 404, 404, 200, 404, 200]),
     "rival_bid": ("get", lambda s: f"/api/v1/bids/{s.rival_bid.pk}/", None, [401, 404, 404, 404, 404, 200]),
-    "revise": ("patch", lambda s: f"/api/v1/bids/{s.bid.pk}/", lambda s: {"amount_cents": 70_000}, [401, 404, 404, 200, 404, 404]),
-    "withdraw": ("post", lambda s: f"/api/v1/bids/{s.bid.pk}/withdraw/", None, [401, 404, 404, 200, 404, 404]),
+    # A homeowner's token never carries bids:write (accounts.scopes), so bid writes stop at the
+    # scope check (403 insufficient_scope, which says nothing about the bid) before any lookup.
+    "revise": ("patch", lambda s: f"/api/v1/bids/{s.bid.pk}/", lambda s: {"amount_cents": 70_000}, [401, 403, 403, 200, 404, 404]),
+    "withdraw": ("post", lambda s: f"/api/v1/bids/{s.bid.pk}/withdraw/", None, [401, 403, 403, 200, 404, 404]),
     "accept": ("post", lambda s: f"/api/v1/bids/{s.bid.pk}/accept/", None, [401, 409, 404, 404, 404, 404]),
     "contracts": ("get", lambda s: "/api/v1/contracts/", None, [401, 200, 200, 200, 200, 200]),
 }

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from disputes.tests.helpers import disputed
 from messaging import selectors, services
+from messaging.models import Message
 from payments.tests.images import png_upload
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +117,10 @@ def test_api_idempotency_key_creates_one_message(world, api_as):
     headers = {"HTTP_IDEMPOTENCY_KEY": "k" * 20}
     first = api.post(url, {"body": "once"}, format="json", **headers)
     second = api.post(url, {"body": "once"}, format="json", **headers)
-    assert (first.status_code, second.status_code) == (201, 200)
+    assert (first.status_code, second.status_code) == (201, 201)  # the first response, replayed
+    assert second["Idempotent-Replayed"] == "true"
     assert first.json()["id"] == second.json()["id"]
+    assert Message.objects.filter(contract=world["contract"], body="once").count() == 1
 
 
 def test_web_double_submit_posts_one_message(world, client):

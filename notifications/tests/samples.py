@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime
 TITLE = "Replace the rotten deck boards & railing"
 
 SAMPLES = {
+    "webhook.endpoint_disabled": {"endpoint_url": "https://partner.example/hooks/ftw",
+                                  "reason": "It answered 410 Gone.", "url": "/settings/webhooks/"},
     "account.security_alert": {"change": "password_changed", "tokens_revoked": "1 (Zapier)",
                                "reset_url": "http://testserver/accounts/password/reset/", "url": "/notifications/"},
     "account.data_export_ready": {"expires_on": date(2026, 5, 11), "url": "/settings/privacy/exports/abc:def/"},

@@ -95,7 +95,7 @@ def test_email_change_tells_the_old_and_the_new_address(client, homeowner, djang
 def test_new_api_token_alert_from_web_and_api(client, api_client, homeowner, django_capture_on_commit_callbacks):
     client.force_login(homeowner)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/settings/api-tokens/", {"name": "Zapier"})
+        client.post("/settings/api-tokens/", {"name": "Zapier", "scopes": ["jobs:read"]})
         api_client.post("/api/v1/auth/token/", {"email": homeowner.email, "password": PASSWORD, "name": "Sheets"},
                         format="json")
     bodies = [m.body for m in _mails_to(homeowner.email, "A new API token was created")]
