@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, totp_code
 from bids.models import Bid
 from contracts.models import Contract
 from jobs.models import Job
@@ -22,6 +22,10 @@ def log_in(page, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    if getattr(user, "totp_secret", None):  # staff sign in with a code (accounts/twofactor.py)
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
+        page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 

@@ -49,7 +49,7 @@ def test_contractor_verifies_phone_bids_and_homeowner_reads_the_bell(
     # The contractor cannot bid without a verified phone; the job page says so and links the fix.
     log_in(page, contractor)
     page.goto(f"/jobs/{job.pk}/")
-    page.get_by_role("link", name="Verify phone").click()
+    page.get_by_role("link", name="Verify your phone").click()
     page.get_by_role("heading", name="Phone", exact=True).wait_for()
     page.get_by_role("textbox", name="Mobile number").fill("+44 20 7946 0958")
     page.get_by_role("button", name="Text me a code").click()
@@ -66,6 +66,9 @@ def test_contractor_verifies_phone_bids_and_homeowner_reads_the_bell(
     shot(page, "2-code")
     page.get_by_role("button", name="Verify").click()
     page.get_by_text("Your phone number is verified.").wait_for()
+    # The link carried ?next=: verifying returns the contractor to the job they were looking at.
+    assert page.url.endswith(f"/jobs/{job.pk}/")
+    page.goto("/settings/phone/")
     assert page.get_by_text("Verified", exact=True).is_visible()
     shot(page, "3-verified")
 
