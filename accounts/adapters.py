@@ -10,7 +10,7 @@ from . import services
 # Two of allauth's emails link to its sign-up and reset pages, built from the request's Host;
 # ours come from SITE_URL (core.links) like every other email. (In the reset email itself,
 # `password_reset_url` is the keyed link: get_reset_password_from_key_url below.)
-_PAGE_LINKS = {"signup_url": "account_signup", "password_reset_url": "account_reset_password"}
+_PAGE_LINKS = {"signup_url": "account_signup", "password_reset_url": "account_reset_password"}  # nosec B105 (URL names, not secrets)
 _MAILS_WITH_PAGE_LINKS = {"account/email/unknown_account", "account/email/account_already_exists"}
 
 

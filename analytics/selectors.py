@@ -69,7 +69,7 @@ def _grouped(filters: Filters, key: str) -> list[dict]:
         sums = ", ".join(f"sum({c})::bigint AS {c}" for c in SUMMED)
         medians = ("percentile_disc(0.5) WITHIN GROUP (ORDER BY first_bid_median_secs) AS first_bid_median_secs, "
                    "percentile_disc(0.5) WITHIN GROUP (ORDER BY award_median_secs) AS award_median_secs")
-        return _fetch(f"SELECT {key}, {sums}, {medians} FROM {DAILY.name} WHERE {where} "  # noqa: S608 (constants)
+        return _fetch(f"SELECT {key}, {sums}, {medians} FROM {DAILY.name} WHERE {where} "  # noqa: S608 # nosec B608 (constant identifiers; values are parameters)
                       f"GROUP BY {key} ORDER BY {key}", params)
     groups = defaultdict(list)
     for row in fallback.daily_rows():
@@ -145,7 +145,7 @@ def _price_rows(category_id=None, areas: list[tuple[str, str]] | None = None, *,
             clauses.append("(" + " OR ".join("(scope = %s AND area = %s)" for _ in areas) + ")")
             params += [value for pair in areas for value in pair]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return _fetch(f"SELECT {columns} FROM analytics_prices {where} "  # noqa: S608 (constants and params)
+        return _fetch(f"SELECT {columns} FROM analytics_prices {where} "  # noqa: S608 # nosec B608 (constant identifiers; values are parameters)
                       "ORDER BY category_id, scope DESC, area", params)
     rows = [r for r in fallback.price_rows()
             if (category_id is None or r["category_id"] == category_id) and (not areas or (r["scope"], r["area"]) in areas)]

@@ -106,7 +106,7 @@ _EVENTS = f"""
            'disputes_' || CASE WHEN d.status = 'withdrawn' THEN 'withdrawn' ELSE d.outcome END, count(*)
       FROM disputes_dispute d JOIN money ON money.milestone_id = d.milestone_id
      WHERE d.status IN ('resolved', 'withdrawn') GROUP BY 1, 2, 3, 4
-"""  # noqa: S608  (constant fragments only: no input reaches this SQL)
+"""  # noqa: S608 # nosec B608 (constant fragments only: no input reaches this SQL)
 
 DAILY_COLUMNS = [
     "jobs_posted", "jobs_published", "bids_placed", "bids_withdrawn", "awards",
@@ -144,7 +144,7 @@ SELECT day, category_id, zip3,
   FROM events
  WHERE day IS NOT NULL
  GROUP BY day, category_id, zip3
-"""  # noqa: S608
+"""  # noqa: S608 # nosec B608 (constant fragments only)
 
 CONTRACTOR_COLUMNS = [
     "contractor_id", "bids", "contracts", "win_rate", "completed", "on_time", "on_time_rate", "disputed_contracts",
@@ -248,7 +248,7 @@ SELECT coalesce(a.category_id, p.category_id) AS category_id, coalesce(a.scope, 
        coalesce(a.awarded_jobs, '{{}}') AS awarded_jobs,
        coalesce(a.awarded_by, '{{}}') AS awarded_by
   FROM a FULL OUTER JOIN p ON p.category_id = a.category_id AND p.scope = a.scope AND p.area = a.area
-"""  # noqa: S608
+"""  # noqa: S608 # nosec B608 (constant fragments only)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from core.exceptions import ApplicationError
 from . import selectors, services
 from .forms import EndpointForm
 
-SESSION_SECRET = "new_webhook_secret"
+SESSION_SECRET = "new_webhook_secret"  # nosec B105 (a session key name, not a secret)
 
 
 def _remember_secret(request, endpoint, secret):
