@@ -2,19 +2,13 @@
 
 import pytest
 
+from core.tests.browser import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 SIGNED_IN_PAGES = ["/dashboard/", "/settings/profile/", "/onboarding/", "/accounts/email/",
                    "/accounts/password/change/", "/settings/api-tokens/"]
-
-
-def log_in(page, user, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("button", name="Log out").wait_for()
 
 
 def test_account_pages_use_the_site_layout(page, contractor, password, shot):

@@ -8,8 +8,8 @@ import pytest
 from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
 from analytics import services
 from contracts.tests.factories import contract_for
+from core.tests.browser import log_in, new_page
 from jobs.tests.factories import JobFactory
-from jobs.tests.test_browser import log_in, new_page
 
 from .market import build
 

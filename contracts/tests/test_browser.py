@@ -5,22 +5,14 @@ import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from accounts.tests.factories import ContractorFactory, HomeownerFactory
 from contracts.tests.factories import contract_for
+from core.tests.browser import log_in
 from payments.models import Release
 from payments.tests.helpers import onboard
 from payments.tests.images import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 
 def test_fund_submit_approve_release(page, settings, shot, tmp_path):

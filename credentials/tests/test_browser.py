@@ -9,27 +9,15 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, StaffFactory, totp_code
+from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
 from bids.tests.factories import BidFactory
+from core.tests.browser import log_in
 from credentials.models import Credential
 from jobs.models import Job
 from jobs.tests.factories import JobFactory
 from payments.tests.images import PDF, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if getattr(user, "totp_secret", None):  # staff sign in with a code (accounts/twofactor.py)
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 
 def both_widths(page, shot, name):

@@ -1,11 +1,11 @@
 """Browser: a homeowner finds a verified contractor in the directory and invites them to bid
 on an open job. Screenshots at 1280 and 375 px."""
 
-import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, StaffFactory, totp_code
+from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
+from core.tests.browser import log_in
 from credentials.tests.factories import verified
 from directory.models import Invitation
 from jobs.models import Category
@@ -13,19 +13,6 @@ from jobs.tests.factories import JobFactory
 from notifications.models import Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if getattr(user, "totp_secret", None):  # staff sign in with a code (accounts/twofactor.py)
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 
 def test_homeowner_finds_and_invites(page, shot):

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, StaffFactory, totp_code
+from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
 from contracts.tests.factories import contract_for
+from core.tests.browser import log_in, new_page
 from disputes.models import Dispute
 from payments.models import MilestoneEscrow, Refund, Release
 from payments.tests.helpers import assert_books_balanced
@@ -15,26 +16,6 @@ from payments.tests.helpers import assert_books_balanced
 from .helpers import fund, onboard, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if getattr(user, "totp_secret", None):  # staff sign in with a code (accounts/twofactor.py)
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
-
-
-def second_page(browser, live_server, errors):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 800})
-    other = context.new_page()
-    other.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    other.on("pageerror", lambda exc: errors.append(str(exc)))
-    return other
 
 
 @pytest.fixture
@@ -70,7 +51,7 @@ def test_dispute_answer_offer_accept_splits_money(page, browser, live_server, sh
     shot(page, "2-opened")
 
     errors = []
-    other = second_page(browser, live_server, errors)
+    other = new_page(browser, live_server, errors, width=360)
     log_in(other, contract.contractor)
     dispute = Dispute.objects.get()
     other.goto(f"/disputes/{dispute.pk}/")
@@ -114,7 +95,7 @@ def test_escalated_dispute_decided_by_staff_in_admin(page, browser, live_server,
                                     reason="incomplete", description="The grout was never finished.",
                                     requested_refund_cents=30_000)
     errors = []
-    party = second_page(browser, live_server, errors)
+    party = new_page(browser, live_server, errors, width=360)
     log_in(party, contract.contractor)
     party.goto(f"/disputes/{dispute.pk}/")
     party.get_by_role("button", name="Ask staff to decide now").click()

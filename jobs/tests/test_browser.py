@@ -7,35 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory, totp_code
+from accounts.tests.factories import ContractorFactory, HomeownerFactory
 from bids.models import Bid
 from contracts.models import Contract
+from core.tests.browser import log_in, new_page
 from jobs.models import Job
 from jobs.tests.factories import category
 from jobs.tests.images import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if getattr(user, "totp_secret", None):  # staff sign in with a code (accounts/twofactor.py)
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
-
-
-def new_page(browser, live_server, errors, width=1280):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
-    context.set_default_timeout(15_000)
-    other = context.new_page()
-    other.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    other.on("pageerror", lambda exc: errors.append(str(exc)))
-    return other
 
 
 def place_bid(page, job, amount, rows):

@@ -9,10 +9,11 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from accounts.tests.factories import ContractorFactory, HomeownerFactory
 from bids.models import Bid
 from bids.tests.factories import BidFactory
 from contracts.models import ChangeOrder, Contract
+from core.tests.browser import log_in
 from jobs.models import Job
 from jobs.tests.factories import JobFactory, category
 from messaging.models import Message
@@ -21,14 +22,6 @@ from payments.tests.helpers import onboard
 from payments.tests.images import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 
 def todos(page) -> str:

@@ -6,20 +6,13 @@ import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from accounts.tests.factories import ContractorFactory, HomeownerFactory
+from core.tests.browser import log_in
 from jobs.models import Category
 from jobs.tests.factories import JobFactory
 from notifications.models import Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 
 def console_code(capsys) -> str:

@@ -1,23 +1,15 @@
 """Browser: both parties review a finished contract; each review stays hidden until both are
 in, then appears on the contractor's public profile."""
 
-import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, ContractorFactory, HomeownerFactory
+from accounts.tests.factories import ContractorFactory, HomeownerFactory
+from core.tests.browser import log_in
 
 from .helpers import completed_contract
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
 
 
 def test_double_blind_reviews_appear_once_both_are_in(page, browser, live_server, shot, settings):

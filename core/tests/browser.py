@@ -1,0 +1,30 @@
+"""Helpers shared by the browser tests (Chromium through Playwright; fixtures in conftest.py)."""
+
+import re
+
+from accounts.tests.factories import PASSWORD, totp_code
+
+
+def log_in(page, user, password=PASSWORD):
+    """Sign in through the real form, as a person would. Staff answer the TOTP step
+    (accounts/twofactor.py); one staff sign-in per 30 s window, the code is single-use."""
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if getattr(user, "totp_secret", None):
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.locator("input[name=code]").fill(totp_code(user.totp_secret))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/dashboard/|/onboarding/"))
+
+
+def new_page(browser, live_server, errors, width=1280):
+    """A second person's browser (own cookies), collecting console errors into `errors`."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+    context.set_default_timeout(15_000)
+    other = context.new_page()
+    other.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    other.on("pageerror", lambda exc: errors.append(str(exc)))
+    return other
