@@ -78,9 +78,12 @@ def bulk_insert(objs, batch_size=5000):
             if getattr(obj, name) is None:
                 setattr(obj, name, now)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # JSON columns go through the field (a Python list would be written as an SQL array).
+    prepare = [(f.attname, f.get_db_prep_value if isinstance(f, models.JSONField) else None) for f in fields]
     with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
         for obj in objs:
-            copy.write_row([getattr(obj, f.attname) for f in fields])
+            copy.write_row([prep(getattr(obj, name), connection) if prep else getattr(obj, name)
+                            for name, prep in prepare])
 
 
 def _pick_places(rng, places, austin, n):
