@@ -207,7 +207,7 @@ class ContractorDetailView(generics.RetrieveAPIView):
 
 
 # --- invitations ----------------------------------------------------------------------------
-class PersonSerializer(serializers.Serializer):
+class InvitationPersonSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     display_name = serializers.CharField()
 
@@ -229,10 +229,10 @@ class InvitationSerializer(serializers.ModelSerializer):
         job = obj.job
         return {"id": str(job.pk), "title": job.title, "status": job.status, "bidding_deadline": job.bidding_deadline}
 
-    def get_homeowner(self, obj) -> PersonSerializer:
+    def get_homeowner(self, obj) -> InvitationPersonSerializer:
         return {"id": str(obj.homeowner_id), "display_name": obj.homeowner.display_name}
 
-    def get_contractor(self, obj) -> PersonSerializer:
+    def get_contractor(self, obj) -> InvitationPersonSerializer:
         return {"id": str(obj.contractor_id), "display_name": obj.contractor.display_name}
 
 

@@ -54,6 +54,6 @@ class PortfolioForm(forms.Form):
 
 
 class LogoForm(forms.Form):
-    logo = forms.FileField(label="Logo", widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
+    logo = forms.FileField(label="New logo", widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
                            help_text="JPEG, PNG or WebP up to 5 MB; a square image looks best. Location data (EXIF) "
                                      "is removed and large images are scaled down.")

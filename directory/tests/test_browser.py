@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
 from core.tests.browser import log_in
 from credentials.tests.factories import verified
-from directory import services, stats
+from directory import stats
 from directory.models import Invitation
 from directory.tests.test_logo import big_jpeg_with_gps
 from jobs.models import Category
@@ -81,12 +81,24 @@ def test_profile_shows_logo_metrics_and_hired_reviews_and_bidders_see_the_homeow
     plumbing = Category.objects.get(slug="plumbing")
     rivera = ContractorFactory(profile__business_name="Rivera Plumbing", profile__zip_code="78701")
     rivera.contractor_profile.trades.add(plumbing)
-    services.logo_set(actor=rivera, image=big_jpeg_with_gps((600, 600)))
     newcomer = ContractorFactory(profile__business_name="Newcomer Drains", profile__zip_code="78701")
     newcomer.contractor_profile.trades.add(plumbing)
     homeowner = HomeownerFactory(full_name="Maria Lopez")
     _track_record(homeowner, rivera)
     job = JobFactory(homeowner=homeowner, title="Fix the leaking shower valve")
+
+    log_in(page, rivera)
+    page.goto(f"/contractors/{rivera.pk}/")
+    page.get_by_role("link", name="Manage your logo and portfolio photos").click()
+    page.get_by_label("New logo").set_input_files({"name": "logo.jpg", "mimeType": "image/jpeg",
+                                               "buffer": big_jpeg_with_gps((600, 600)).read()})
+    page.get_by_role("button", name="Upload logo").click()
+    page.get_by_text("Logo saved.").wait_for()
+    assert page.get_by_role("img", name="Your current logo").count() == 1
+    shot(page, "2b-logo-settings-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    shot(page, "2b-logo-settings-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     log_in(page, homeowner)
     page.goto("/contractors/?category=plumbing")
