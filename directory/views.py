@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import public_contractor
 from core.exceptions import ApplicationError
+from core.pagination import CappedPaginator
 from credentials.selectors import standing_from, standing_of
 
 from . import metrics, selectors, services
@@ -20,7 +20,7 @@ def directory(request):
     form = DirectoryForm(request.GET or None)
     filters = form.filters() if form.is_valid() else {}
     profiles = selectors.directory(**filters) if (form.is_valid() or not request.GET) else []
-    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
     for profile in page.object_list:
         profile.standing = standing_from(profile.user.public_credentials)
         profile.metrics = selectors.metrics_of(profile)

@@ -6,6 +6,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairtrade.settings.local")
 
 application = get_wsgi_application()
 
+# Work every process would otherwise do on its first requests, done once here: gunicorn runs
+# with --preload (docker/entrypoint.sh), so workers, including those recycled after
+# --max-requests, fork from a master that has already imported every view and built the ZIP
+# tables (a cold worker used to spend ~4 s on them while requests queued behind it).
+from django.urls import get_resolver  # noqa: E402
+
+from core.geo import warm  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018 (imports every URLconf and view module)
+warm()
+
 if os.environ.get("LOADTEST_CEILING") == "1":
     # make loadtest / make stress: the bare-Django ceiling page, in the same gunicorn.
     from loadtest.ceiling import with_ceiling

@@ -81,7 +81,7 @@ def _qa_drafts(request) -> dict:
     return {key.split(":", 1)[1]: request.session.pop(key) for key in keys}
 
 
-@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
+@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS, scope_kwarg="pk")
 def detail(request, pk):
     from analytics.selectors import price_benchmark
     from bids.selectors import bid_of_contractor_on, bid_summary_for
