@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 # trades, credentials, invitation opt-out, portfolio, the homeowner's open jobs, recent
 # reviews, and base.html's email-suppression banner and bell count.
 PROFILE_QUERIES = 11
-# Signed-in homeowner: session, user, the count, the page of profiles (user, logo and metrics
-# row joined), trades, credentials, the trade filter's categories, banner and bell.
-DIRECTORY_QUERIES = 9
+# Signed-in homeowner: session, user, the capped count, the page's ids, the page's profiles
+# (user, logo and metrics row joined), trades, credentials, the trade filter's categories,
+# base.html's banner and bell.
+DIRECTORY_QUERIES = 10
 
 
 def test_public_contractor_profile_shows_badges(client):
