@@ -17,6 +17,7 @@ from core.exceptions import PermissionDenied, ValidationFailed
 from core.geo import lookup_zip
 from core.links import absolute_reverse
 from credentials import selectors as credential_selectors
+from jobs.api.serializers import PartySerializer
 from reviews.api import ReviewSerializer
 from reviews.selectors import MAX_RADIUS_MILES, recent_reviews_of
 
@@ -207,11 +208,6 @@ class ContractorDetailView(generics.RetrieveAPIView):
 
 
 # --- invitations ----------------------------------------------------------------------------
-class InvitationPersonSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    display_name = serializers.CharField()
-
-
 class InvitationSerializer(serializers.ModelSerializer):
     """The job and the two people; never anything about bids (sealed bidding)."""
 
@@ -229,10 +225,10 @@ class InvitationSerializer(serializers.ModelSerializer):
         job = obj.job
         return {"id": str(job.pk), "title": job.title, "status": job.status, "bidding_deadline": job.bidding_deadline}
 
-    def get_homeowner(self, obj) -> InvitationPersonSerializer:
+    def get_homeowner(self, obj) -> PartySerializer:
         return {"id": str(obj.homeowner_id), "display_name": obj.homeowner.display_name}
 
-    def get_contractor(self, obj) -> InvitationPersonSerializer:
+    def get_contractor(self, obj) -> PartySerializer:
         return {"id": str(obj.contractor_id), "display_name": obj.contractor.display_name}
 
 
