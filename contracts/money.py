@@ -248,7 +248,9 @@ def _next_action(contract, rows, user) -> dict | None:
         return None
     is_homeowner = user.pk == contract.homeowner_id
     is_contractor = user.pk == contract.contractor_id
-    for row in rows:
+    # Work under way first (a change order can fund milestone 3 before milestone 1).
+    order = [Milestone.Status.SUBMITTED, Milestone.Status.FUNDED, Milestone.Status.UNFUNDED]
+    for row in sorted((r for r in rows if r.milestone.status in order), key=lambda r: order.index(r.milestone.status)):
         status = row.milestone.status
         if status == Milestone.Status.SUBMITTED:
             return {"who": "homeowner", "milestone": row.milestone, "mine": is_homeowner,

@@ -174,6 +174,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     assert mine.get_by_test_id("milestone-badge").inner_text() == "Changes requested"
     note = mine.get_by_test_id("changes-requested")
     assert note.is_visible() and "please stain them too" in note.inner_text()  # on top, not folded away
+    assert "Make the requested changes, then submit again." in phone.get_by_test_id("next-action").inner_text()
     shot(phone, "5b-changes-requested-375")
     submit_from_phone("Steps stained and sealed as well.")
 
