@@ -35,3 +35,14 @@ class Conflict(ApplicationError):
 class PermissionDenied(ApplicationError):
     code = "permission_denied"
     status_code = 403
+
+
+class RateLimited(ApplicationError):
+    """Too many of one action in a window (the API answers 429 with Retry-After)."""
+
+    code = "rate_limited"
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
