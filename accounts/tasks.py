@@ -3,7 +3,6 @@ hand-written list of every app's privacy module (fairtrade.privacy) to the servi
 
 from celery import shared_task
 from django.urls import reverse
-from django.utils import formats, timezone
 
 from fairtrade import privacy
 from notifications.services import notify
@@ -17,7 +16,7 @@ def build_data_export(export_id):
     if built:
         link = reverse("accounts:data_export_download", args=[personal_data.export_token(export)])
         notify("account.data_export_ready", [export.user],
-               {"expires_on": formats.date_format(timezone.localtime(export.expires_at), "N j, Y"), "url": link},
+               {"expires_at": export.expires_at, "url": link},
                target=export, key=str(export.pk))
     return str(export.status)
 

@@ -106,7 +106,7 @@ def withdraw(request, pk):
             irreversible="This bid cannot be restored; a new bid starts over.",
         ))
     run_action(request, lambda: services.bid_withdraw(actor=request.user, bid=bid, request=request),
-               success="Bid withdrawn. You can bid again while the job is open.")
+               success="Bid withdrawn. You can bid again while the job is open.", once_scope="bids.withdraw")
     return redirect("jobs:detail", pk=bid.job_id)
 
 

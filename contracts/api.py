@@ -1,6 +1,9 @@
 """/api/v1/ contracts (read, cancel before funding), the milestone actions (fund, submit,
 approve, request changes) and a contract's payments. Same services and selectors as the web."""
 
+from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
+
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
@@ -12,8 +15,9 @@ from core.exceptions import PermissionDenied
 from jobs.api.serializers import PartySerializer
 from payments.api import ERRORS, PaymentSerializer, RefundSerializer, ReleaseSerializer, provider_error
 from payments.gateways import GatewayError
+from payments.selectors import contract_payments
 
-from . import selectors, services
+from . import money, selectors, services
 from .evidence import MAX_FILES
 from .models import Contract, EvidenceFile, Milestone, Submission
 
@@ -31,10 +35,10 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "auto_approve_at", "released_at", "escrow_frozen", "escrow_notice",
         ]
 
-    def _escrow(self, milestone) -> selectors.EscrowState:
+    def _escrow(self, milestone) -> money.EscrowState:
         cache = self.context.setdefault("_escrow_states", {})
         if milestone.pk not in cache:
-            cache[milestone.pk] = selectors.escrow_state(milestone, selectors.escrow_of(milestone))
+            cache[milestone.pk] = money.escrow_state(milestone, money.escrow_of(milestone))
         return cache[milestone.pk]
 
     def get_escrow_frozen(self, milestone) -> bool:
@@ -180,18 +184,36 @@ class MilestoneRequestChangesView(APIView):
         return Response(MilestoneSerializer(milestone).data)
 
 
+def _figures(figures: money.Figures) -> dict:
+    return {f"{name}_cents": value for name, value in asdict(figures).items()}
+
+
+FiguresSerializer = inline_serializer("MoneyFigures", {
+    f"{f.name}_cents": serializers.IntegerField() for f in dataclass_fields(money.Figures)})
+
+
 class ContractPaymentsView(APIView):
+    """The money rows, and `money`: what they add up to (contracts.money, as the contract page shows it)."""
+
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses={200: inline_serializer("ContractPayments", {
         "payments": PaymentSerializer(many=True), "releases": ReleaseSerializer(many=True),
-        "refunds": RefundSerializer(many=True)}), 404: ERRORS[404]})
+        "refunds": RefundSerializer(many=True),
+        "money": inline_serializer("ContractMoney", {"totals": FiguresSerializer, "milestones": inline_serializer(
+            "MilestoneMoney", {"id": serializers.UUIDField(), "state": serializers.CharField(), "figures": FiguresSerializer},
+            many=True)})}), 404: ERRORS[404]})
     def get(self, request, pk):
-        rows = selectors.contract_payments_for(request.user, pk)
+        contract = selectors.contract_for(request.user, pk)
+        rows = contract_payments(contract)  # contract_for decided it may be seen
+        view = money.contract_money(contract, request.user)
         return Response({
             "payments": PaymentSerializer(rows["payments"], many=True).data,
             "releases": ReleaseSerializer(rows["releases"], many=True).data,
             "refunds": RefundSerializer(rows["refunds"], many=True).data,
+            "money": {"totals": _figures(view.totals), "milestones": [
+                {"id": str(row.milestone.pk), "state": row.badge[0], "figures": _figures(row.figures)}
+                for row in view.milestones]},
         })
 
 

@@ -1,16 +1,13 @@
 """Change-order pages: propose (the parties), read (the parties and staff), accept, decline,
 withdraw. Thin: the rules are in change_orders.py; visibility in selectors (404 outside)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core import once
-from core.exceptions import ApplicationError
-from jobs.web import errors_to_form, run_action
+from jobs.web import run_action, run_form_once
 
 from . import selectors
 from .change_order_forms import ChangeOrderForm
@@ -30,20 +27,13 @@ def propose(request, pk):
         raise Http404
     form = ChangeOrderForm(request.POST or None, contract=contract, editable=_editable(contract))
     if request.method == "POST" and form.is_valid():
-        try:
-            with once.submit_once(request, scope="contracts.change_order") as claim:
-                order = service.change_order_propose(
-                    actor=request.user, contract_id=contract.pk, changes=form.changes(),
-                    reason=form.cleaned_data["reason"], new_start=form.cleaned_data["start"],
-                    new_estimated_days=form.cleaned_data["days"], request=request)
-                claim.done(service.order_url(order))
-        except once.AlreadySubmitted as repeat:
-            return redirect(repeat.result_url)
-        except ApplicationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Change proposed. Nothing changes until the other party accepts it.")
-            return redirect(service.order_url(order))
+        done = run_form_once(request, form, lambda: service.change_order_propose(
+            actor=request.user, contract_id=contract.pk, changes=form.changes(), reason=form.cleaned_data["reason"],
+            new_start=form.cleaned_data["start"], new_estimated_days=form.cleaned_data["days"], request=request),
+            scope="contracts.change_order", result_url=service.order_url,
+            success="Change proposed. Nothing changes until the other party accepts it.")
+        if done:
+            return redirect(done)
     return render(request, "contracts/change_order_form.html", {"contract": contract, "form": form})
 
 
@@ -102,27 +92,30 @@ def answer(request, pk, order_id, decision):
     if decision not in ("accept", "decline", "withdraw"):
         raise Http404
     order = order_for(request.user, pk, order_id)
+    scope = f"contracts.change_order.{decision}"
     if decision == "accept":
         ok = run_action(request, lambda: service.change_order_accept(actor=request.user, change_order_id=order.pk,
                                                                      request=request),
                         success="Change accepted. The contract has a new version; unfunded milestones use the new "
-                                "amounts.")
+                                "amounts.", once_scope=scope)
         return redirect("contracts:detail", pk=pk) if ok else redirect(service.order_url(order))
     if decision == "decline":
         run_action(request, lambda: service.change_order_decline(
             actor=request.user, change_order_id=order.pk, note=request.POST.get("note", ""), request=request),
-            success="Change declined. The contract stays as it was.")
+            success="Change declined. The contract stays as it was.", once_scope=scope)
     else:
         run_action(request, lambda: service.change_order_withdraw(actor=request.user, change_order_id=order.pk,
                                                                   request=request),
-                   success="Change withdrawn.")
+                   success="Change withdrawn.", once_scope=scope)
     return redirect(service.order_url(order))
 
 
 def contract_page_context(user, contract) -> dict:
-    """The change history block of the contract page: two queries whatever its length."""
+    """The change history block of the contract page: two queries whatever its length (one
+    while the contract is at its first version: there is no other version to list)."""
     orders = list(contract.change_orders.select_related("proposed_by").order_by("-number"))
-    versions = list(contract.versions.select_related("change_order").order_by("-number"))
+    versions = (list(contract.versions.select_related("change_order").order_by("-number"))
+                if contract.version > 1 else [])
     pending = next((o for o in orders if o.status == ChangeOrder.Status.PENDING), None)
     party = user.pk in (contract.homeowner_id, contract.contractor_id)
     return {"change_orders": orders, "versions": versions, "pending_change": pending,

@@ -17,11 +17,11 @@ from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.money import format_cents
 from credentials import selectors as credential_selectors
-from jobs.web import run_action
+from jobs.web import run_action, run_form_once
 from payments.gateways import GatewayError
 from payments.models import Payment
 
-from . import change_order_views, selectors, services
+from . import change_order_views, money, selectors, services
 from .forms import RequestChangesForm, SubmitForm
 from .models import Milestone
 from .services.common import contract_url
@@ -38,15 +38,13 @@ def contract_list(request):
 @login_required
 def detail(request, pk):
     contract = selectors.contract_for(request.user, pk)
-    milestones = list(contract.milestones.all())
+    money_view = money.contract_money(contract, request.user)
     context = {
         "contract": contract,
-        "milestones": milestones,
+        "money": money_view,
         "is_homeowner": contract.homeowner_id == request.user.pk,
         "is_contractor": contract.contractor_id == request.user.pk,
-        "fee_total": sum(m.fee_cents for m in milestones),
-        "released_total": sum(m.amount_cents for m in milestones if m.status == "released"),
-        "in_escrow_total": sum(m.amount_cents for m in milestones if m.status in Milestone.IN_ESCROW),
+        "fee_total": sum(row.milestone.fee_cents for row in money_view.milestones),
     }
     if contract.status in (contract.Status.AWAITING_FUNDING, contract.Status.ACTIVE):
         context["insurance_gap"] = credential_selectors.insurance_gap(
@@ -56,13 +54,29 @@ def detail(request, pk):
 
 
 @login_required
-@require_POST
 def cancel(request, pk):
     contract = selectors.contract_for(request.user, pk)
+    if request.method != "POST":
+        if request.user.pk != contract.homeowner_id:
+            raise Http404
+        return confirm_page(request, Confirm(
+            title="Cancel this contract?", button="Cancel the contract", danger=True,
+            action_url=reverse("contracts:cancel", args=[contract.pk]), back_url=contract_url(contract),
+            back_label="The contract", cancel_label="Keep the contract",
+            facts=[("Job", contract.job.title), ("Contractor", contract.contractor.display_name),
+                   ("Price", format_cents(contract.total_cents))],
+            consequences=[
+                "The contract ends before any work is paid: nothing is charged.",
+                f"{contract.contractor.display_name} is told the contract was cancelled.",
+                "The job goes back to reviewing: you can hire another of its bidders.",
+            ],
+            irreversible="A cancelled contract cannot be restored.",
+        ))
     cancelled = run_action(
         # The one cancellation service: it closes an open Stripe Checkout first, then cancels.
         request, lambda: services.contract_cancel(actor=request.user, contract_id=contract.pk, request=request),
         success="Contract cancelled. The job is back to reviewing: you can hire another bidder.",
+        once_scope="contracts.cancel",
     )
     if cancelled:
         return redirect("bids:compare", job_id=contract.job_id)
@@ -126,30 +140,42 @@ def milestone_fund(request, milestone_id):
     return HttpResponseRedirect(payment.checkout_url)
 
 
+SUBMIT_CLOSED = {
+    Milestone.Status.UNFUNDED: "This milestone is not funded yet. You can submit it once the homeowner has paid it "
+                               "into escrow.",
+    Milestone.Status.SUBMITTED: "This milestone is already submitted and waits for the homeowner's review.",
+    Milestone.Status.DISPUTED: "This milestone is in a dispute; completion cannot be submitted while it is open.",
+    Milestone.Status.RELEASED: "This milestone is approved: there is nothing more to submit.",
+    Milestone.Status.REFUNDED: "This milestone was refunded to the homeowner and is closed.",
+    Milestone.Status.SPLIT: "This milestone was settled in a dispute and is closed.",
+}
+
+
 @login_required
 def milestone_submit(request, milestone_id):
     milestone = selectors.milestone_for(request.user, milestone_id)
+    url = contract_url(milestone.contract)
     if request.user.pk != milestone.contract.contractor_id:
         messages.error(request, "Only the contractor can submit completion of a milestone.")
-        return redirect(contract_url(milestone.contract))
+        return redirect(url)
+    if request.method == "POST" and (earlier := once.earlier_result(request)) is not None:
+        return redirect(earlier or url)  # a double click: the first one was submitted
+    page = {"milestone": milestone, "contract": milestone.contract, "contract_url": url,
+            "auto_approve_days": settings.AUTO_APPROVE_DAYS}
+    if milestone.status != Milestone.Status.FUNDED:
+        # No form for a milestone that cannot be submitted; a POST is refused as the service would (409).
+        return render(request, "contracts/submit.html", {**page, "closed": SUBMIT_CLOSED.get(
+            milestone.status, "This milestone can no longer be submitted.")},
+                      status=409 if request.method == "POST" else 200)
     form = SubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_submit(actor=request.user, milestone_id=milestone.pk, notes=form.cleaned_data["notes"],
-                                      files=form.cleaned_data["evidence"], request=request)
-        except ApplicationError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.fields:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Submitted. The homeowner has been asked to review and approve.")
-            return redirect(contract_url(milestone.contract))
-    return render(request, "contracts/submit.html", {
-        "form": form, "milestone": milestone, "contract": milestone.contract,
-        "contract_url": contract_url(milestone.contract), "auto_approve_days": settings.AUTO_APPROVE_DAYS,
-    })
+        done = run_form_once(request, form, lambda: services.milestone_submit(
+            actor=request.user, milestone_id=milestone.pk, notes=form.cleaned_data["notes"],
+            files=form.cleaned_data["evidence"], request=request), scope="contracts.submit",
+            success="Submitted. The homeowner has been asked to review and approve.", result_url=lambda _: url)
+        if done:
+            return redirect(done)
+    return render(request, "contracts/submit.html", {**page, "form": form})
 
 
 @login_required
@@ -158,7 +184,7 @@ def milestone_approve(request, milestone_id):
     if request.method != "POST":
         if request.user.pk != milestone.contract.homeowner_id:
             raise Http404
-        escrow = selectors.milestone_escrow_state(milestone)
+        escrow = money.milestone_escrow_state(milestone)
         if escrow.approve_blocked:  # say why on the contract page instead of offering a doomed confirmation
             messages.error(request, escrow.approve_blocked)
             return redirect(contract_url(milestone.contract))
@@ -178,9 +204,9 @@ def milestone_approve(request, milestone_id):
                 "The milestone is closed: no more changes can be requested and no dispute can be opened on it.",
             ],
         ))
-    _act(request, milestone, lambda: services.milestone_approve(actor=request.user, milestone_id=milestone.pk,
-                                                                request=request),
-         f"Approved. {milestone.title} is released to the contractor.")
+    run_action(request, lambda: services.milestone_approve(actor=request.user, milestone_id=milestone.pk,
+                                                           request=request),
+               success=f"Approved. {milestone.title} is released to the contractor.", once_scope="contracts.approve")
     return redirect(contract_url(milestone.contract))
 
 
@@ -192,9 +218,9 @@ def milestone_request_changes(request, milestone_id):
     if not form.is_valid():
         messages.error(request, "Tell the contractor what should change (at most 2000 characters).")
         return redirect(contract_url(milestone.contract))
-    _act(request, milestone, lambda: services.milestone_request_changes(
+    run_action(request, lambda: services.milestone_request_changes(
         actor=request.user, milestone_id=milestone.pk, note=form.cleaned_data["note"], request=request),
-        "Changes requested. The contractor has been told what to fix.")
+        success="Changes requested. The contractor has been told what to fix.", once_scope="contracts.request_changes")
     return redirect(contract_url(milestone.contract))
 
 

@@ -50,6 +50,19 @@ class _Claim:
             self.row.save(update_fields=["result_url"])
 
 
+def earlier_result(request) -> str | None:
+    """Where an accepted earlier submission of this very form led ("" if it named no page);
+    None when there was none. For a view that refuses a POST on the object's state before it
+    reaches submit_once: a double click still lands where the first click did."""
+    token = token_of(request)
+    if not token or not request.user.is_authenticated:
+        return None
+    from .models import FormSubmission
+
+    return FormSubmission.objects.filter(user_id=request.user.pk, token=token).values_list(
+        "result_url", flat=True).first()
+
+
 @contextmanager
 def submit_once(request, *, scope: str):
     """with submit_once(request, scope="jobs.create") as claim: ...write...; claim.done(url)
@@ -65,9 +78,9 @@ def submit_once(request, *, scope: str):
         with transaction.atomic():
             yield _Claim(None)
         return
-    previous = FormSubmission.objects.filter(user_id=user_id, token=token).first()
+    previous = earlier_result(request)
     if previous is not None:
-        raise AlreadySubmitted(previous.result_url)
+        raise AlreadySubmitted(previous)
     try:
         with transaction.atomic():
             # A concurrent duplicate blocks here on the unique index until the first commits.

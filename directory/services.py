@@ -63,7 +63,7 @@ def invitation_send(*, actor, contractor_id, job_id, request=None) -> Invitation
         # Only the job itself: never a bid count, amount or bidder (sealed bids).
         notify("bid.invited", contractor, {
             "homeowner_name": actor.display_name, "job_title": job.title, "place": f"{job.city}, {job.state}",
-            "bidding_deadline": timezone.localtime(job.bidding_deadline).date(),
+            "bidding_deadline": job.bidding_deadline,
             "url": reverse("jobs:detail", args=[job.pk])}, target=invitation)
     return invitation
 

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from audit.models import AuditLog
 from contracts.models import Submission
+from core import once
 from core.exceptions import ApplicationError, InvalidState
 from core.money import format_cents
 from payments import services as money
@@ -192,7 +193,10 @@ class DisputeAdmin(admin.ModelAdmin):
             try:
                 if action == "decide" and request.POST.get("confirmed") != "1":
                     return self._confirm_decision(request, dispute, form.cleaned_data)
-                call(form.cleaned_data)
+                with once.submit_once(request, scope=f"disputes.admin.{action}"):
+                    call(form.cleaned_data)
+            except once.AlreadySubmitted:  # a double click: the first one did it
+                return redirect(reverse("admin:disputes_dispute_change", args=[object_id]))
             except ApplicationError as exc:
                 for field, problems in exc.fields.items():
                     name = {"contractor_amount_cents": "contractor_amount"}.get(field, field)

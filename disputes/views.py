@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -8,9 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.confirm import Confirm, confirm_page
-from core.exceptions import ApplicationError
 from core.money import format_cents
-from jobs.web import errors_to_form, run_action
+from jobs.web import run_action, run_form_once
 from messaging.selectors import citations_for
 from payments import settlement
 
@@ -31,19 +29,21 @@ def open_dispute(request, milestone_id):
         raise Http404  # staff see contracts but do not open disputes on behalf of a party
     form = DisputeOpenForm(request.POST or None, request.FILES or None, role=role)
     if request.method == "POST" and form.is_valid():
-        try:
-            dispute = services.dispute_open(
-                actor=request.user, milestone_id=milestone.pk, reason=form.cleaned_data["reason"],
-                description=form.cleaned_data["description"],
-                requested_refund_cents=form.cleaned_data.get("requested_refund") or 0,
-                files=form.cleaned_data["files"], request=request)
-        except ApplicationError as exc:
-            errors_to_form(form, exc, FIELD_ALIASES)
-        else:
-            messages.success(request, "Dispute opened. The milestone's money is frozen in escrow until it is resolved.")
-            return redirect("disputes:detail", pk=dispute.pk)
+        done = run_form_once(request, form, lambda: services.dispute_open(
+            actor=request.user, milestone_id=milestone.pk, reason=form.cleaned_data["reason"],
+            description=form.cleaned_data["description"],
+            requested_refund_cents=form.cleaned_data.get("requested_refund") or 0,
+            files=form.cleaned_data["files"], request=request), scope="disputes.open", result_url=_detail_url,
+            success="Dispute opened. The milestone's money is frozen in escrow until it is resolved.",
+            aliases=FIELD_ALIASES)
+        if done:
+            return redirect(done)
     return render(request, "disputes/open.html", {"milestone": milestone, "contract": contract, "form": form,
                                                   "role": role})
+
+
+def _detail_url(dispute) -> str:
+    return reverse("disputes:detail", args=[dispute.pk])
 
 
 @login_required
@@ -85,14 +85,12 @@ def message(request, pk):
     dispute = selectors.dispute_for(request.user, pk)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.message_post(actor=request.user, dispute_id=dispute.pk, body=form.cleaned_data["body"],
-                                  files=form.cleaned_data["files"], request=request)
-        except ApplicationError as exc:
-            errors_to_form(form, exc, FIELD_ALIASES)
-        else:
-            messages.success(request, "Message sent.")
-            return redirect("disputes:detail", pk=dispute.pk)
+        done = run_form_once(request, form, lambda: services.message_post(
+            actor=request.user, dispute_id=dispute.pk, body=form.cleaned_data["body"], files=form.cleaned_data["files"],
+            request=request), scope="disputes.message", success="Message sent.",
+            result_url=lambda _: _detail_url(dispute), aliases=FIELD_ALIASES)
+        if done:
+            return redirect(done)
     dispute = selectors.dispute_detail_for(request.user, pk)
     return render(request, "disputes/detail.html", _detail_context(request, dispute, message_form=form), status=400)
 
@@ -103,16 +101,14 @@ def offer(request, pk):
     dispute = selectors.dispute_for(request.user, pk)
     form = OfferForm(request.POST)
     if form.is_valid():
-        try:
-            made = services.offer_make(actor=request.user, dispute_id=dispute.pk,
-                                       contractor_amount_cents=form.cleaned_data["contractor_amount"],
-                                       note=form.cleaned_data["note"], request=request)
-        except ApplicationError as exc:
-            errors_to_form(form, exc, FIELD_ALIASES)
-        else:
-            messages.success(request, f"Offer sent: {format_cents(made.contractor_amount_cents)} to the contractor, "
-                                      f"{format_cents(made.refund_cents)} back to the homeowner.")
-            return redirect("disputes:detail", pk=dispute.pk)
+        done = run_form_once(request, form, lambda: services.offer_make(
+            actor=request.user, dispute_id=dispute.pk, contractor_amount_cents=form.cleaned_data["contractor_amount"],
+            note=form.cleaned_data["note"], request=request), scope="disputes.offer",
+            success=lambda made: f"Offer sent: {format_cents(made.contractor_amount_cents)} to the contractor, "
+                                 f"{format_cents(made.refund_cents)} back to the homeowner.",
+            result_url=lambda _: _detail_url(dispute), aliases=FIELD_ALIASES)
+        if done:
+            return redirect(done)
     dispute = selectors.dispute_detail_for(request.user, pk)
     return render(request, "disputes/detail.html", _detail_context(request, dispute, offer_form=form), status=400)
 
@@ -122,7 +118,7 @@ def offer(request, pk):
 def escalate(request, pk):
     dispute = selectors.dispute_for(request.user, pk)
     run_action(request, lambda: services.dispute_escalate(actor=request.user, dispute_id=dispute.pk, request=request),
-               success="Escalated. Our staff will review both sides and decide.")
+               success="Escalated. Our staff will review both sides and decide.", once_scope="disputes.escalate")
     return redirect("disputes:detail", pk=dispute.pk)
 
 
@@ -131,7 +127,7 @@ def escalate(request, pk):
 def withdraw(request, pk):
     dispute = selectors.dispute_for(request.user, pk)
     run_action(request, lambda: services.dispute_withdraw(actor=request.user, dispute_id=dispute.pk, request=request),
-               success="Dispute withdrawn. The milestone is back where it was.")
+               success="Dispute withdrawn. The milestone is back where it was.", once_scope="disputes.withdraw")
     return redirect("disputes:detail", pk=dispute.pk)
 
 
@@ -141,7 +137,7 @@ def offer_accept(request, offer_id):
     if request.method != "POST":
         return confirm_page(request, _offer_confirm(offer_obj))
     run_action(request, lambda: services.offer_accept(actor=request.user, offer_id=offer_obj.pk, request=request),
-               success="Offer accepted.")
+               success="Offer accepted.", once_scope="disputes.offer_accept")
     return redirect("disputes:detail", pk=offer_obj.dispute_id)
 
 
@@ -175,7 +171,7 @@ def _offer_confirm(offer_obj) -> Confirm:
 def offer_reject(request, offer_id):
     offer_obj = selectors.offer_for(request.user, offer_id)
     run_action(request, lambda: services.offer_reject(actor=request.user, offer_id=offer_obj.pk, request=request),
-               success="Offer rejected. You can make a counter-offer.")
+               success="Offer rejected. You can make a counter-offer.", once_scope="disputes.offer_reject")
     return redirect("disputes:detail", pk=offer_obj.dispute_id)
 
 

@@ -205,9 +205,14 @@ def edit(request, pk):
     form = JobForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.job_update(actor=request.user, job=job, request=request, **form.job_fields())
-            if request.POST.get("action") == "publish" and job.status == Job.Status.DRAFT:
-                job = services.job_publish(actor=request.user, job=job, request=request)
+            # The edit and the publishing, or neither; once however often the form is sent.
+            with once.submit_once(request, scope="jobs.edit") as claim:
+                job = services.job_update(actor=request.user, job=job, request=request, **form.job_fields())
+                if request.POST.get("action") == "publish" and job.status == Job.Status.DRAFT:
+                    job = services.job_publish(actor=request.user, job=job, request=request)
+                claim.done(reverse("jobs:detail", args=[job.pk]))
+        except once.AlreadySubmitted as repeat:
+            return redirect(repeat.result_url or "jobs:mine")
         except ApplicationError as exc:
             errors_to_form(form, exc)
         else:
@@ -222,7 +227,7 @@ def publish(request, pk):
     job = selectors.job_owned_by(request.user, pk)
     run_action(
         request, lambda: services.job_publish(actor=request.user, job=job, request=request),
-        success="Your job is live. Contractors can now bid.",
+        success="Your job is live. Contractors can now bid.", once_scope="jobs.publish",
     )
     return redirect("jobs:detail", pk=pk)
 
@@ -248,7 +253,7 @@ def close_bidding(request, pk):
         ))
     closed = run_action(
         request, lambda: services.job_close_bidding(actor=request.user, job=job, request=request),
-        success="Bidding is closed. Compare the bids side by side below.",
+        success="Bidding is closed. Compare the bids side by side below.", once_scope="jobs.close_bidding",
     )
     return redirect("bids:compare", job_id=pk) if closed else redirect("jobs:detail", pk=pk)
 

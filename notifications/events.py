@@ -94,7 +94,7 @@ _EVENTS = [
                     "ip_address", "reset_url"),
           essential=True, group="Account and security"),
     Event("account.data_export_ready", "Your data is ready", "The copy of your data you asked for can be downloaded.",
-          ANYONE, fields=("expires_on",), essential=True, group="Account and security"),
+          ANYONE, fields=("expires_at",), essential=True, group="Account and security"),
     # --- Jobs and bids ---------------------------------------------------------------------
     # Sealed bidding: the homeowner learns that a bid arrived and how many there are,
     # never the amount or the bidder while the job is open.
@@ -128,11 +128,11 @@ _EVENTS = [
           optional=("receipt_number", "paid_at"), essential=True, sms_template=True,
           group="Milestones and payments"),
     Event("milestone.submitted", "Completion submitted", "The contractor says a milestone is done.",
-          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "contractor_name", "auto_approve_on"),
+          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "contractor_name", "auto_approve_at"),
           sms=True, sms_template=True, group="Milestones and payments"),
     Event("milestone.auto_approve_reminder", "Auto-approve reminder",
           "Reminders 7, 3 and 1 days before a submitted milestone is approved automatically.",
-          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "days_left", "auto_approve_on"),
+          HOMEOWNER, fields=("job_title", "milestone_title", "amount_cents", "days_left", "auto_approve_at"),
           group="Milestones and payments"),
     Event("milestone.changes_requested", "Changes requested", "The homeowner asked for changes before approving.",
           CONTRACTOR, fields=("job_title", "milestone_title", "note"), group="Milestones and payments"),
@@ -153,7 +153,7 @@ _EVENTS = [
           optional=("closed",), essential=True, group="Milestones and payments"),
     # --- Disputes -------------------------------------------------------------------------
     Event("dispute.opened", "Dispute opened", "The other party opened a dispute on a milestone.",
-          ANYONE, fields=("job_title", "milestone_title", "opened_by_name", "reason", "response_due_on"),
+          ANYONE, fields=("job_title", "milestone_title", "opened_by_name", "reason", "response_due_at"),
           optional=("requested_refund_cents",), essential=True, sms=True, sms_template=True, group="Disputes"),
     Event("dispute.message", "New dispute message", "Someone wrote in a dispute you are part of.",
           ANYONE, fields=("job_title", "author_name", "excerpt"), group="Disputes"),

@@ -48,7 +48,7 @@ def security_alert(user, change: str, *, request=None, key: str = "", **details)
     """Queue the alert for `user`; `details` are the event's optional keys (events.py)."""
     context = {"change": change, "url": reverse("notifications:list"),
                "reset_url": absolute_url(reverse("account_reset_password")),
-               "when": timezone.now().strftime("%b %d, %Y at %H:%M UTC")}
+               "when": timezone.now()}
     context.update({name: value for name, value in details.items() if value not in (None, "")})
     return notify(EVENT, user, context, target=user, key=key)
 

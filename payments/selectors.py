@@ -59,8 +59,7 @@ def payouts_for(user) -> dict:
         "requirements": requirement_labels(account.requirements_due) if account else [],
         "releases": releases,
         "released_cents": sums.get(Release.Status.SUCCEEDED, 0),
-        "pending_cents": sums.get(Release.Status.PENDING, 0) + sums.get(Release.Status.WAITING, 0)
-        + sums.get(Release.Status.FAILED, 0),
+        "pending_cents": sum(sums.get(status, 0) for status in Release.OUTSTANDING),
         "waiting_cents": sums.get(Release.Status.WAITING, 0),
     }
 

@@ -79,7 +79,7 @@ def payouts(request):
             messages.warning(request, "We could not reach the payment provider; your status updates shortly.")
         data = selectors.payouts_for(request.user)
     # An entry point may read the layer above: what the contractor's milestones hold.
-    from contracts.selectors import contractor_in_escrow_cents
+    from contracts.money import contractor_in_escrow_cents
 
     data["in_escrow_cents"] = contractor_in_escrow_cents(request.user)
     return render(request, "payments/payouts.html", data)

@@ -46,7 +46,7 @@ def auto_approve_reminders_send(*, now=None) -> int:
         send("milestone.auto_approve_reminder", [contract.homeowner],
              {"job_title": contract.job.title, "milestone_title": milestone.title,
               "amount_cents": milestone.amount_cents, "days_left": days_left,
-              "auto_approve_on": milestone.auto_approve_at.date(), "url": contract_url(contract)},
+              "auto_approve_at": milestone.auto_approve_at, "url": contract_url(contract)},
              milestone, key=f"reminder:{milestone.pk}:{milestone.submitted_at:%Y%m%d%H%M%S}:{threshold}")
         sent += 1
     return sent

@@ -22,7 +22,7 @@ from payments.notify import send
 
 from ..evidence import clean_evidence
 from ..models import Contract, EvidenceFile, Milestone, Submission
-from ..selectors import milestone_escrow_state
+from ..money import milestone_escrow_state
 from .common import contract_url, lock_milestone, require
 
 NOTE_MAX = 2000
@@ -61,7 +61,7 @@ def milestone_submit(*, actor, milestone_id, notes: str, files, request=None) ->
         send("milestone.submitted", [contract.homeowner],
              {"job_title": contract.job.title, "milestone_title": milestone.title,
               "amount_cents": milestone.amount_cents, "contractor_name": contract.contractor.display_name,
-              "auto_approve_on": milestone.auto_approve_at.date(), "url": contract_url(contract)},
+              "auto_approve_at": milestone.auto_approve_at, "url": contract_url(contract)},
              milestone, key=f"submitted:{submission.pk}")
     return submission
 
@@ -86,7 +86,7 @@ def milestone_approve(*, actor, milestone_id, request=None, auto: bool = False) 
             raise InvalidState("This milestone's auto-approve time has not come.")
         # Frozen by a card dispute or an unreviewed outside refund: refuse with the reason.
         # Reduced by an outside refund (or a partly lost card dispute): release what is left,
-        # never more; the homeowner saw that amount on the button (selectors.escrow_state).
+        # never more; the homeowner saw that amount on the button (contracts.money.escrow_state).
         escrow = milestone_escrow_state(milestone)
         if escrow.approve_blocked:
             raise InvalidState(escrow.approve_blocked)

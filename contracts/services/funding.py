@@ -76,5 +76,5 @@ def milestone_mark_funded(*, milestone: Milestone, payment: Payment) -> None:
     send("payment.receipt", [contract.homeowner],
          {"job_title": contract.job.title, "milestone_title": milestone.title, "amount_cents": payment.amount_cents,
           "fee_cents": payment.fee_cents, "total_cents": payment.total_cents,
-          "receipt_number": payment.receipt_number, "paid_at": now.date(),
+          "receipt_number": payment.receipt_number, "paid_at": now,
           "url": reverse("payments:receipt", args=[payment.pk])}, payment, key=f"receipt:{payment.pk}")

@@ -1,16 +1,20 @@
 """Browser: the homeowner funds a milestone (simulated), the contractor submits evidence
-with a photo, the homeowner approves; both see the released state and the receipt."""
+with a photo, the homeowner approves; both see the released state and the receipt. And the
+money of a contract after a dispute split and a payout waiting for the contractor's setup."""
 
 import re
 
 import pytest
 
-from accounts.tests.factories import ContractorFactory, HomeownerFactory
+from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
+from contracts import services as lifecycle
 from contracts.tests.factories import contract_for
-from core.tests.browser import log_in
+from core.tests.browser import log_in, new_page
+from disputes import services as dispute_services
+from disputes.tests.helpers import disputed
 from payments.models import Release
 from payments.tests.helpers import onboard
-from payments.tests.images import png_bytes
+from payments.tests.images import png_bytes, png_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,3 +86,54 @@ def test_fund_submit_approve_release(page, settings, shot, tmp_path):
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(url)
     shot(page, "8-contractor-contract-360")
+
+    # The submit page of the released milestone says so, with the way back; no form.
+    page.goto(f"/milestones/{contract.milestones.get(position=1).pk}/submit/")
+    page.get_by_test_id("submit-closed").get_by_text("nothing more to submit").wait_for()
+    assert page.get_by_role("button", name="Submit for approval").count() == 0
+    assert page.get_by_role("link", name="Back to the contract", exact=True).get_attribute("href") == url
+    shot(page, "9-submit-closed-360")
+
+
+def test_money_after_a_split_and_a_payout_waiting_for_setup(page, browser, live_server, settings, shot):
+    """Set up through the services: milestone 1 settled by a dispute split, milestone 2
+    approved while the contractor has no payout setup. Both people read the same money."""
+    settings.PAYMENT_GATEWAY = "simulated"
+    homeowner = HomeownerFactory(full_name="Maria Lopez", time_zone="America/Chicago")
+    contractor = ContractorFactory(profile__business_name="Austin Pipe Pros", time_zone="America/Chicago")
+    staff = StaffFactory()
+    contract = contract_for(homeowner=homeowner, contractor=contractor, title="Kitchen remodel",
+                            milestones=[("Tiles", 400_000), ("Cabinets", 300_000)])
+    dispute = disputed(contract, onboarded=False)
+    dispute_services.dispute_resolve(actor=staff, dispute_id=dispute.pk, outcome="split",
+                                     reason="A third of the tiles must be redone.", contractor_amount_cents=300_000)
+    second = contract.milestones.get(position=2)
+    lifecycle.milestone_fund(actor=homeowner, milestone_id=second.pk)
+    lifecycle.milestone_submit(actor=contractor, milestone_id=second.pk, notes="Cabinets hung", files=[png_upload()])
+    lifecycle.milestone_approve(actor=homeowner, milestone_id=second.pk)
+    url = f"/contracts/{contract.pk}/"
+
+    log_in(page, homeowner)
+    page.goto(url)
+    assert page.get_by_test_id("money-paid").inner_text() == "$7,350.00"
+    assert page.get_by_test_id("money-in-escrow").inner_text() == "$0.00"
+    assert page.get_by_test_id("money-payout-pending").inner_text() == "$6,000.00"  # split share + cabinets
+    assert page.get_by_test_id("money-refunded").inner_text() == "$1,000.00"
+    assert page.get_by_test_id("money-fee-refunded").inner_text() == "$50.00"
+    badges = page.get_by_test_id("milestone-badge").all_inner_texts()
+    assert badges == ["Split by the dispute — payout waiting for the contractor’s payout setup",
+                      "Approved — payout waiting for the contractor’s payout setup"]
+    assert "stays in escrow" not in page.content()
+    shot(page, "1-homeowner-split-and-waiting-1280")
+
+    errors: list = []
+    phone = new_page(browser, live_server, errors, width=375)
+    log_in(phone, contractor)
+    phone.goto(url)
+    assert phone.get_by_test_id("money-payout-pending").inner_text() == "$6,000.00"
+    phone.get_by_test_id("payout-waiting").get_by_role("link", name="payout setup").wait_for()
+    shot(phone, "2-contractor-split-and-waiting-375")
+    phone.goto("/payouts/")
+    assert "$6,000.00 is approved and waiting for your payout setup." in phone.content()
+    shot(phone, "3-contractor-payouts-375")
+    assert not errors, errors

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import ContractorFactory
 from bids.models import Bid
 from bids.tests.factories import BidFactory
+from contracts.models import ChangeOrder
 from contracts.services.change_orders import Change, change_order_propose
 from contracts.tests.factories import contract_for
 
@@ -65,15 +66,25 @@ def test_api_table(name, role, world, api_client, api_as):
     _no_leak(response.content)
 
 
+def _answer(decision):
+    return lambda w: reverse("contracts:change_order_answer", args=[w["contract"].pk, w["order"].pk, decision])
+
+
 WEB = {
     "new": ("get", lambda w: reverse("contracts:change_order_new", args=[w["contract"].pk]),
             dict(anonymous=302, homeowner=200, contractor=200, staff=404, **OUT)),
+    # A second proposal while one is pending: the parties see the rule on the form (200).
+    "propose": ("post", lambda w: reverse("contracts:change_order_new", args=[w["contract"].pk]),
+                dict(anonymous=302, homeowner=200, contractor=200, staff=404, **OUT)),
     "detail": ("get", lambda w: reverse("contracts:change_order", args=[w["contract"].pk, w["order"].pk]),
                dict(anonymous=302, homeowner=200, contractor=200, staff=200, **OUT)),
-    "accept": ("post", lambda w: reverse("contracts:change_order_answer", args=[w["contract"].pk, w["order"].pk,
-                                                                                "accept"]),
-               dict(anonymous=302, homeowner=302, contractor=302, staff=302, **OUT)),
+    "accept": ("post", _answer("accept"), dict(anonymous=302, homeowner=302, contractor=302, staff=302, **OUT)),
+    "decline": ("post", _answer("decline"), dict(anonymous=302, homeowner=302, contractor=302, staff=302, **OUT)),
+    "withdraw": ("post", _answer("withdraw"), dict(anonymous=302, homeowner=302, contractor=302, staff=302, **OUT)),
 }
+# Who may give each answer (the other party answers, the proposer withdraws), and what it leaves.
+ANSWERS = {"accept": ("homeowner", "accepted"), "decline": ("homeowner", "declined"),
+           "withdraw": ("contractor", "withdrawn")}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -83,12 +94,21 @@ def test_web_table(name, role, world, client):
     user = world["people"][role]
     if user is not None:
         client.force_login(user)
-    response = getattr(client, method)(url(world))
+    w = world
+    data = {"start": w["contract"].current_start.isoformat(), "days": w["contract"].current_estimated_days,
+            "reason": "Paint too", "new_title_1": "Paint", "new_amount_1": "50",
+            **{f"{field}_{m.pk}": value for m in w["contract"].milestones.all()
+               for field, value in (("title", m.title), ("amount", m.amount_cents // 100))}} if name == "propose" else None
+    response = getattr(client, method)(url(world), data)
     assert response.status_code == expected[role]
     _no_leak(response.content)
-    if name == "accept":
+    if name == "propose" and expected[role] == 200:
+        assert "A change is already waiting for an answer" in response.content.decode()
+    if name in ANSWERS:
+        allowed, outcome = ANSWERS[name]
         world["order"].refresh_from_db()
-        assert world["order"].status == ("accepted" if role == "homeowner" else "pending")
+        assert world["order"].status == (outcome if role == allowed else "pending")
+    assert ChangeOrder.objects.filter(contract=world["contract"]).count() == 1
 
 
 def test_contract_page_shows_the_pending_change_and_history(world, client):

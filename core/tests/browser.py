@@ -8,6 +8,9 @@ from accounts.tests.factories import PASSWORD, totp_code
 def log_in(page, user, password=PASSWORD):
     """Sign in through the real form, as a person would. Staff answer the TOTP step
     (accounts/twofactor.py); one staff sign-in per 30 s window, the code is single-use."""
+    # Leave the last page first: a request of it still in flight (htmx) could otherwise set
+    # the previous person's cookies again after they are cleared (a 403 on the sign-in form).
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)

@@ -50,5 +50,5 @@ def test_pages_and_emails_use_the_persons_zone(client):
     assert "December 7, 2026, 11:59 PM CST" in page and "UTC" not in page
     ev = events.get("dispute.opened")
     out = render_event(ev, user, {"job_title": "Deck", "milestone_title": "Frame", "opened_by_name": "Sam",
-                                  "reason": "Quality", "response_due_on": deadline, "url": "/disputes/1/"})
-    assert "December 7, 2026" in out.text
+                                  "reason": "Quality", "response_due_at": deadline, "url": "/disputes/1/"})
+    assert "December 7, 2026, 11:59 PM CST" in out.text and "UTC" not in out.text

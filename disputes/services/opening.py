@@ -113,7 +113,7 @@ def dispute_open(*, actor, milestone_id, reason: str, description: str, requeste
         other = contract.contractor if role == "homeowner" else contract.homeowner
         send_later("dispute.opened", [other], {
             **base_context(dispute), "milestone_title": milestone.title, "opened_by_name": actor.display_name,
-            "reason": dispute.get_reason_display(), "response_due_on": due,
+            "reason": dispute.get_reason_display(), "response_due_at": due,
             "requested_refund_cents": requested,
         }, dispute, key=f"opened:{dispute.pk}")
     return dispute

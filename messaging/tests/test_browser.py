@@ -1,8 +1,9 @@
 """Browser: the contract workspace end to end. The homeowner hires; the two message back and
 forth with an attachment (htmx, no reload); the contractor proposes a change adding a
 milestone (accepted) and another (declined); the homeowner funds the new milestone after a
-confirmation and releases it after a confirmation; both dashboards show the right to-dos at
-each step. Homeowner at 1280 px, contractor at 375 px; screenshots in test-artifacts/."""
+confirmation, asks for changes once (badge and note on top for both) and releases it after a
+confirmation; both dashboards show the right to-dos at each step, and the money summary
+says what moved. Homeowner at 1280 px, contractor at 375 px; screenshots in test-artifacts/."""
 
 import re
 
@@ -102,6 +103,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     shot(phone, "3-propose-375")
     phone.get_by_role("button", name="Send the proposal").click()
     phone.get_by_text("Change proposed.").wait_for()
+    assert "Nothing is waiting on you" in todos(phone)  # the answer is the homeowner's to give
     assert "proposed a change to “Rebuild the back deck”: accept or decline" in todos(page)
     page.get_by_role("link", name="Review the change").click()
     page.get_by_text("New total (was $1,000.00)").wait_for()
@@ -111,6 +113,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     page.get_by_text("Change accepted.").wait_for()
     page.get_by_text("This is version 2 of the contract.").wait_for()
     assert page.get_by_role("heading", name="3. Stain and seal").is_visible()
+    assert "Fund milestone 1 “Frame and joists” (Rebuild the back deck): $420.00" in todos(page)
 
     # --- A second change, declined ------------------------------------------------------------
     phone.goto(url)
@@ -127,6 +130,7 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     assert list(ChangeOrder.objects.order_by("number").values_list("status", flat=True)) == ["accepted", "declined"]
     contract.refresh_from_db()
     assert (contract.version, contract.total_cents) == (2, 125_000)
+    assert "Nothing is waiting on you" in todos(phone)
 
     # --- Fund the new milestone after a confirmation ------------------------------------------
     page.goto(url)
@@ -137,17 +141,42 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     shot(page, "5-fund-confirm-1280")
     page.get_by_role("button", name="Pay $262.50 into escrow").click()
     page.get_by_text("Milestone funded.").wait_for()
+    assert page.get_by_test_id("money-in-escrow").inner_text() == "$250.00"
+    assert page.get_by_test_id("money-paid").inner_text() == "$262.50"
+    assert "Nothing is waiting on you" in todos(page)  # the next milestone is due once this one is done
     assert "Do the work and submit “Stain and seal”" in todos(phone)
 
-    # The contractor submits from the phone.
+    # The contractor submits from the phone; the homeowner asks for changes once.
+    def submit_from_phone(text):
+        phone.goto(url)
+        phone.locator(f"#milestone-{new.pk}").get_by_role("link", name=re.compile("Submit")).click()
+        phone.get_by_label("What did you finish?").fill(text)
+        done = tmp_path / "stained.png"
+        done.write_bytes(png_bytes(color=(120, 60, 20)))
+        phone.get_by_label("Photos or documents").set_input_files(str(done))
+        phone.get_by_role("button", name="Submit for approval").click()
+        phone.get_by_text("Submitted. The homeowner").wait_for()
+
+    submit_from_phone("Two coats of stain and sealer, all boards.")
+    assert "Review the work on “Stain and seal”" in todos(page)
+    assert "Nothing is waiting on you" in todos(phone)
+    page.goto(url)
+    milestone = page.locator(f"#milestone-{new.pk}")
+    milestone.get_by_text("Request changes").click()
+    milestone.get_by_label("What should change?").fill("The steps were missed: please stain them too.")
+    milestone.get_by_role("button", name="Send to the contractor").click()
+    page.get_by_text("Changes requested. The contractor").wait_for()
+    assert milestone.get_by_test_id("milestone-badge").inner_text() == "Changes requested"
+    assert "You asked for changes" in milestone.get_by_test_id("changes-requested").inner_text()
+    assert "Changes requested on “Stain and seal” (Rebuild the back deck)" in todos(phone)
     phone.goto(url)
-    phone.locator(f"#milestone-{new.pk}").get_by_role("link", name="Submit completion").click()
-    phone.get_by_label("What did you finish?").fill("Two coats of stain and sealer, all boards.")
-    done = tmp_path / "stained.png"
-    done.write_bytes(png_bytes(color=(120, 60, 20)))
-    phone.get_by_label("Photos or documents").set_input_files(str(done))
-    phone.get_by_role("button", name="Submit for approval").click()
-    phone.get_by_text("Submitted. The homeowner").wait_for()
+    mine = phone.locator(f"#milestone-{new.pk}")
+    assert mine.get_by_test_id("milestone-badge").inner_text() == "Changes requested"
+    note = mine.get_by_test_id("changes-requested")
+    assert note.is_visible() and "please stain them too" in note.inner_text()  # on top, not folded away
+    assert "Make the requested changes, then submit again." in phone.get_by_test_id("next-action").inner_text()
+    shot(phone, "5b-changes-requested-375")
+    submit_from_phone("Steps stained and sealed as well.")
 
     # --- Release after a confirmation -------------------------------------------------------
     assert "Review the work on “Stain and seal”" in todos(page)
@@ -158,11 +187,17 @@ def test_award_messages_change_orders_fund_release(page, browser, live_server, s
     shot(page, "7-release-confirm-1280")
     page.get_by_role("button", name="Release $250.00 to the contractor").click()
     page.get_by_text("Released: $250.00 sent to the contractor").wait_for()
+    assert page.get_by_test_id("money-paid-out").inner_text() == "$250.00"
+    assert page.get_by_test_id("money-in-escrow").inner_text() == "$0.00"
+    assert page.locator(f"#milestone-{new.pk}").get_by_test_id("milestone-badge").inner_text() == "Released — paid out"
     shot(page, "8-released-1280")
     assert Release.objects.get().amount_cents == 25_000
     assert "Fund milestone 1 “Frame and joists”" in todos(page)
     shot(page, "9-dashboard-1280")
+    assert "Nothing is waiting on you" in todos(phone)
+    shot(phone, "10-dashboard-375")
     phone.goto(url)
-    shot(phone, "10-contract-375")
+    assert phone.get_by_test_id("money-paid-out").inner_text() == "$250.00"
+    shot(phone, "11-contract-375")
     context.close()
     assert not errors, errors

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from disputes.tests.helpers import disputed
 from messaging import selectors, services
-from messaging.models import Message
+from messaging.models import Citation, Message
 from payments.tests.images import png_upload
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,37 @@ def test_attachment_link_works_only_for_its_viewer(role, world, client):
         assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
         own = client.get(selectors.attachment_url(world["attachment"], world["people"]["contractor"]))
         assert own.status_code == 404  # someone else's link
+
+
+DISPUTED = {
+    "thread": ("get", lambda w, d: reverse("messaging:thread", args=[w["contract"].pk]),
+               dict(anonymous=302, homeowner=200, contractor=200, staff=200, **OUT)),
+    "api_list": ("api", lambda w, d: f"/api/v1/contracts/{w['contract'].pk}/messages/",
+                 dict(anonymous=401, homeowner=200, contractor=200, staff=200, **OUT)),
+    # Citing a message as dispute evidence: the parties do it; staff are told they cannot (no citation).
+    "cite": ("post", lambda w, d: reverse("messaging:cite", args=[d.pk, w["message"].pk]),
+             dict(anonymous=302, homeowner=302, contractor=302, staff=302, **OUT)),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(DISPUTED))
+def test_disputed_contract_table(name, role, world, client, api_client, api_as):
+    dispute = disputed(world["contract"], submitted=False)
+    method, url, expected = DISPUTED[name]
+    user = world["people"][role]
+    if method == "api":
+        response = (api_as(user) if user is not None else api_client).get(url(world, dispute))
+    else:
+        if user is not None:
+            client.force_login(user)
+        response = getattr(client, method)(url(world, dispute))
+    assert response.status_code == expected[role]
+    _assert_no_bid_leak(response.content)
+    if response.status_code == 200 and method != "post":
+        assert b"Photo of the joists" in response.content
+    cited = Citation.objects.filter(dispute=dispute).exists()
+    assert cited == (name == "cite" and role in ("homeowner", "contractor"))
 
 
 def test_staff_read_a_disputed_thread_but_never_write(world, client, api_as, staff_user):

@@ -9,7 +9,7 @@ SAMPLES = {
                                   "reason": "It answered 410 Gone.", "url": "/settings/webhooks/"},
     "account.security_alert": {"change": "password_changed", "tokens_revoked": "1 (Zapier)",
                                "reset_url": "http://testserver/accounts/password/reset/", "url": "/notifications/"},
-    "account.data_export_ready": {"expires_on": date(2026, 5, 11), "url": "/settings/privacy/exports/abc:def/"},
+    "account.data_export_ready": {"expires_at": datetime(2026, 5, 11, 4, 59, tzinfo=UTC), "url": "/settings/privacy/exports/abc:def/"},
     "bid.received": {"job_title": TITLE, "bid_count": 3, "url": "/jobs/abc/"},
     "bid.confirmation": {"job_title": TITLE, "amount_cents": 1_234_500, "estimated_days": 6, "url": "/bids/1/"},
     "job.bidding_closed": {"job_title": TITLE, "bid_count": 4, "url": "/jobs/abc/bids/"},
@@ -29,11 +29,11 @@ SAMPLES = {
     },
     "milestone.submitted": {
         "job_title": TITLE, "milestone_title": "Demolition and framing", "amount_cents": 400_000,
-        "contractor_name": "Hill Country Decks LLC", "auto_approve_on": date(2026, 5, 18), "url": "/contracts/9/",
+        "contractor_name": "Hill Country Decks LLC", "auto_approve_at": datetime(2026, 5, 18, 15, 30, tzinfo=UTC), "url": "/contracts/9/",
     },
     "milestone.auto_approve_reminder": {
         "job_title": TITLE, "milestone_title": "Demolition and framing", "amount_cents": 400_000, "days_left": 3,
-        "auto_approve_on": date(2026, 5, 18), "url": "/contracts/9/",
+        "auto_approve_at": datetime(2026, 5, 18, 15, 30, tzinfo=UTC), "url": "/contracts/9/",
     },
     "milestone.changes_requested": {
         "job_title": TITLE, "milestone_title": "Demolition and framing",
@@ -53,7 +53,7 @@ SAMPLES = {
     "payout.onboarding_needed": {"job_title": TITLE, "amount_cents": 400_000, "url": "/payouts/"},
     "dispute.opened": {
         "job_title": TITLE, "milestone_title": "Demolition and framing", "opened_by_name": "Maria",
-        "reason": "Work not as described", "response_due_on": date(2026, 5, 23), "requested_refund_cents": 150_000,
+        "reason": "Work not as described", "response_due_at": datetime(2026, 5, 23, 4, 59, tzinfo=UTC), "requested_refund_cents": 150_000,
         "url": "/disputes/7/",
     },
     "dispute.message": {"job_title": TITLE, "author_name": "Hill Country Decks LLC",
@@ -77,7 +77,7 @@ SAMPLES = {
     "credential.expires_tomorrow": {"kind": "Trade license", "expires_on": date(2027, 6, 30), "days_left": 1,
                                     "url": "/credentials/"},
     "bid.invited": {"homeowner_name": "Maria", "job_title": TITLE, "place": "Austin, TX",
-                    "bidding_deadline": date(2027, 3, 1), "url": "/jobs/abc/"},
+                    "bidding_deadline": datetime(2027, 3, 2, 5, 59, tzinfo=UTC), "url": "/jobs/abc/"},
     "message.received": {"job_title": TITLE, "author_name": "Hill Country Decks LLC",
                          "excerpt": "Lumber arrives Tuesday; gate code still 4411?", "attachment_count": 2,
                          "url": "/contracts/9/#messages"},

@@ -138,6 +138,9 @@ class Release(BaseModel):
         Status.SUCCEEDED: {Status.REVERSED},
         Status.REVERSED: set(),
     }
+    # Approved for the contractor, not sent yet: the contract page's and the payouts page's
+    # "pending payout" (the money is still held, promised to this release).
+    OUTSTANDING = (Status.PENDING, Status.WAITING, Status.HELD, Status.FAILED)
 
     class Reason(models.TextChoices):
         APPROVED = "approved", "Approved by the homeowner"

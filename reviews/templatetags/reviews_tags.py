@@ -12,13 +12,14 @@ def recent_reviews(user_id):
 
 
 @register.simple_tag
-def contract_review_state(contract, user):
-    """For the contract page: may this user review, and what is there already."""
+def contract_review_state(contract, user, disputes=None):
+    """For the contract page: may this user review, and what is there already (`disputes`:
+    the contract's disputes the page already read)."""
     from .. import services
 
     if user.pk not in (contract.homeowner_id, contract.contractor_id):
         return None
-    window = services.review_window(contract)
+    window = services.review_window(contract, disputes)
     if window is None:
         return None
     reviews = selectors.reviews_of_contract_for(user, contract)
