@@ -103,7 +103,7 @@ def api_token_revoke(request, token_id):
 
 
 def contractor_profile(request, user_id):
-    profile = selectors.public_contractor(user_id)
+    profile = selectors.public_contractor(user_id, viewer=request.user)
     context = {"profile": profile, "standing": credential_selectors.standing_of(profile.user_id),
                "own_profile": request.user.pk == profile.user_id,
                "invitations_enabled": directory_services.invitations_enabled(profile.user),

@@ -35,3 +35,10 @@ class Conflict(ApplicationError):
 class PermissionDenied(ApplicationError):
     code = "permission_denied"
     status_code = 403
+
+
+class RateLimited(ApplicationError):
+    """A person's own limit for an action was reached (reports per day, ...): 429."""
+
+    code = "rate_limited"
+    status_code = 429

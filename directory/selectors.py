@@ -30,7 +30,7 @@ def directory(*, category="", zip_code="", radius_miles=None, min_rating=None, v
 def invitable_jobs(user) -> list[Job]:
     if not (user.is_authenticated and user.is_homeowner):
         return []
-    return list(Job.objects.filter(homeowner=user, status=Job.Status.OPEN).only("id", "title").order_by("-created_at"))
+    return list(Job.objects.filter(homeowner=user, status=Job.Status.OPEN, hidden_at__isnull=True).only("id", "title").order_by("-created_at"))
 
 
 def portfolio_of(contractor_id) -> list:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "webhooks",
     "credentials",
     "directory",
+    "moderation",
 ]
 
 MIDDLEWARE = [
