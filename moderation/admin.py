@@ -68,6 +68,9 @@ class ReportAdmin(admin.ModelAdmin):
     ordering = ("created_at",)  # the queue: oldest first
     list_per_page = 50
 
+    class Media:
+        css = {"all": ["css/admin-moderation.css"]}
+
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 

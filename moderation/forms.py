@@ -8,8 +8,7 @@ class ReportForm(forms.Form):
     reason = forms.ChoiceField(label="What is wrong?", choices=[("", "Choose a reason")] + ReportReason.choices)
     details = forms.CharField(
         label="Details", required=False, max_length=DETAILS_MAX, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What should our moderators look at? Required for “Something else”. "
-                  "The person you report is never told who reported them.")
+        help_text="What should our moderators look at? Required for “Something else”.")
 
 
 class ReasonForm(forms.Form):

@@ -26,7 +26,7 @@ class ReportReason(models.TextChoices):
     SPAM = "spam", "Spam or advertising"
     ABUSIVE = "abusive", "Abusive, threatening or hateful"
     FRAUD = "fraud", "Fraud or a scam"
-    OFF_PLATFORM = "off_platform_payment", "Asks to be paid outside FairTradeWorker"
+    OFF_PLATFORM = "off_platform_payment", "Asks for payment off the platform"
     INAPPROPRIATE = "inappropriate", "Inappropriate content"
     OTHER = "other", "Something else"
 

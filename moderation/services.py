@@ -204,5 +204,5 @@ def reports_dismiss(*, actor, target_kind: str, target_id, note: str = "", reque
         if not closed:
             raise InvalidState("There are no open reports on this to dismiss.")
         audit.record(actor, "moderation.reports_dismissed", action, request, kind=target.kind,
-                     target=str(target.id), reports=closed)
+                     content=str(target.id), reports=closed)
     return action

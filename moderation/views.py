@@ -16,11 +16,10 @@ from .forms import ReportForm
 @login_required
 def report(request, kind, target_id):
     target = targets.for_reporter(request.user, kind, target_id)  # 404 unless they may see it
+    if target.owner_id == request.user.pk:
+        return render(request, "moderation/report.html", {"target": target, "own": True}, status=403)
     form = ReportForm(request.POST or None)
     status = 200
-    if target.owner_id == request.user.pk:
-        form.add_error(None, f"You cannot report your own {target.kind_label}.")
-        return render(request, "moderation/report.html", {"form": form, "target": target, "own": True}, status=403)
     if request.method == "POST":
         if form.is_valid():
             try:

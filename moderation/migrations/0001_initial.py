@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('target_kind', models.CharField(choices=[('profile', 'Contractor profile'), ('job', 'Job'), ('question', 'Question'), ('review', 'Review'), ('message', 'Message')], max_length=20)),
                 ('target_id', models.UUIDField()),
-                ('reason', models.CharField(choices=[('spam', 'Spam or advertising'), ('abusive', 'Abusive, threatening or hateful'), ('fraud', 'Fraud or a scam'), ('off_platform_payment', 'Asks to be paid outside FairTradeWorker'), ('inappropriate', 'Inappropriate content'), ('other', 'Something else')], max_length=30)),
+                ('reason', models.CharField(choices=[('spam', 'Spam or advertising'), ('abusive', 'Abusive, threatening or hateful'), ('fraud', 'Fraud or a scam'), ('off_platform_payment', 'Asks for payment off the platform'), ('inappropriate', 'Inappropriate content'), ('other', 'Something else')], max_length=30)),
                 ('details', models.TextField(blank=True, max_length=2000)),
                 ('status', models.CharField(choices=[('open', 'Open'), ('actioned', 'Actioned'), ('dismissed', 'Dismissed')], default='open', max_length=20)),
                 ('handled_at', models.DateTimeField(blank=True, null=True)),
