@@ -163,3 +163,11 @@ def test_suspended_accounts_list_and_lift(staff_user, client):
     contractor.refresh_from_db()
     assert contractor.suspended_at is None
     assert contractor.email not in client.get(reverse("admin:moderation_suspendedaccount_changelist")).content.decode()
+
+
+def test_user_admin_shows_the_suspension_read_only(staff_user, client):
+    contractor = ContractorFactory()
+    services.user_suspend(actor=staff_user, user_id=contractor.pk, reason="Spam bids.")
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:accounts_user_change", args=[contractor.pk])).content.decode()
+    assert "Spam bids." in page and 'name="suspension_reason"' not in page
