@@ -19,8 +19,8 @@ ACCOUNT_READ = "account:read"
 ACCOUNT_WRITE = "account:write"
 
 SCOPES: dict[str, str] = {
-    JOBS_READ: "Read jobs, photos and questions (your own jobs in any status with mine=true).",
-    JOBS_WRITE: "Post, edit, publish, close and cancel jobs; add photos; ask and answer questions.",
+    JOBS_READ: "Read jobs, photos and questions (your own jobs in any status with mine=true); invitations to bid.",
+    JOBS_WRITE: "Post, edit, publish, close and cancel jobs; add photos; ask and answer questions; invite contractors.",
     BIDS_READ: "Read bids and bid summaries you may see.",
     BIDS_WRITE: "Place, revise and withdraw bids.",
     CONTRACTS_READ: "Read contracts, their payments, disputes and messages.",
@@ -113,6 +113,9 @@ ROUTE_SCOPES: dict[str, dict[str, str | None]] = {
     "user-reviews": {"GET": None},
     "contractor-list": {"GET": None},
     "contractor-detail": {"GET": None},
+    # Invitations to bid: a homeowner acting on their job (jobs:write); either side's list.
+    "job-invitations": {"POST": JOBS_WRITE},
+    "invitation-list": {"GET": JOBS_READ},
     "notification-list": {"GET": ACCOUNT_READ},
     "notification-read-all": {"POST": ACCOUNT_WRITE},
     "notification-read": {"POST": ACCOUNT_WRITE},

@@ -26,14 +26,17 @@ def public_contractors() -> QuerySet[ContractorProfile]:
     return listed(ContractorProfile.objects.all()).select_related("user").prefetch_related("trades")
 
 
-def public_contractor(user_id, viewer=None) -> ContractorProfile:
-    """The profile page: public ones for everyone; a removed or suspended one still for its
-    owner (who is shown why) and staff, a 404 for anyone else."""
+def contractors_seen_by(viewer, user_id) -> QuerySet[ContractorProfile]:
+    """For the profile page: the public ones for everyone; a profile removed by moderators
+    or of a suspended account still for its owner (who is shown why) and staff."""
     if viewer is not None and viewer.is_authenticated and (viewer.is_staff or str(viewer.pk) == str(user_id)):
-        profiles = (ContractorProfile.objects.filter(user__is_active=True).exclude(business_name="")
-                    .select_related("user").prefetch_related("trades"))
-        return get_object_or_404(profiles, user_id=user_id)
-    return get_object_or_404(public_contractors(), user_id=user_id)
+        return (ContractorProfile.objects.filter(user__is_active=True).exclude(business_name="")
+                .select_related("user").prefetch_related("trades"))
+    return public_contractors()
+
+
+def public_contractor(user_id, viewer=None) -> ContractorProfile:
+    return get_object_or_404(contractors_seen_by(viewer, user_id), user_id=user_id)
 
 
 def data_exports_of(user: User) -> QuerySet[DataExport]:

@@ -14,5 +14,4 @@ urlpatterns = [
     path("settings/privacy/", views.settings_privacy, name="settings_privacy"),
     path("settings/privacy/export/", views.data_export, name="data_export"),
     path("settings/privacy/exports/<str:token>/", views.data_export_download, name="data_export_download"),
-    path("contractors/<uuid:user_id>/", views.contractor_profile, name="contractor_profile"),
 ]

@@ -7,10 +7,6 @@ from django.views.decorators.http import require_POST
 
 import audit
 from core.exceptions import ApplicationError
-from credentials import selectors as credential_selectors
-from directory import selectors as directory_selectors
-from directory import services as directory_services
-from directory.forms import InviteForm
 from fairtrade import privacy
 from notifications import security
 
@@ -100,17 +96,6 @@ def api_token_revoke(request, token_id):
     services.api_token_revoke(actor=request.user, token=token, request=request)
     messages.success(request, f"Token “{token.name}” revoked. Programs using it stop working at once.")
     return redirect("accounts:api_tokens")
-
-
-def contractor_profile(request, user_id):
-    profile = selectors.public_contractor(user_id, viewer=request.user)
-    context = {"profile": profile, "standing": credential_selectors.standing_of(profile.user_id),
-               "own_profile": request.user.pk == profile.user_id,
-               "invitations_enabled": directory_services.invitations_enabled(profile.user),
-               "portfolio": directory_selectors.portfolio_of(profile.user_id)}
-    if request.user.is_authenticated and request.user.is_homeowner:
-        context["invite_form"] = InviteForm(jobs=directory_selectors.invitable_jobs(request.user))
-    return render(request, "accounts/contractor_profile.html", context)
 
 
 @login_required

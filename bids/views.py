@@ -15,6 +15,7 @@ from core.confirm import Confirm, confirm_page
 from core.exceptions import ApplicationError
 from core.money import fee_cents, format_cents
 from credentials import selectors as credential_selectors
+from directory import selectors as directory_selectors
 from jobs import selectors as job_selectors
 from jobs.models import Job
 from jobs.web import errors_to_form, run_action
@@ -56,7 +57,8 @@ def _bid_page(request, job: Job, bid: Bid | None):
                 errors_to_form(form, ApplicationError(exc.message, fields=other))
         else:
             return redirect("jobs:detail", pk=job.pk)
-    context = {"job": job, "bid": bid, "form": form, "formset": formset, "schedule_errors": schedule_errors}
+    context = {"job": job, "bid": bid, "form": form, "formset": formset, "schedule_errors": schedule_errors,
+               "homeowner_summary": directory_selectors.homeowner_summary(job.homeowner)}
     return render(request, "bids/form.html", context)
 
 
@@ -131,6 +133,9 @@ def compare(request, job_id):
         messages.info(request, "Bids are sealed until bidding closes. Close bidding early from the job page.")
         return redirect("jobs:detail", pk=job.pk)
     credential_selectors.annotate_bids(bids)
+    logos = directory_selectors.logos_for(bid.contractor_id for bid in bids)
+    for bid in bids:
+        bid.logo = logos.get(bid.contractor_id)
     amounts = [bid.amount_cents for bid in bids]
     benchmark = price_benchmark(job.category, job.zip_code, state=job.state, exclude_job_id=job.pk)
     if benchmark.band is not None:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyInline
 from core.money import format_cents
 
 from .models import ChangeOrder, ChangeOrderItem, Contract, ContractVersion, EvidenceFile, Milestone, Submission
@@ -13,17 +14,6 @@ class MilestoneInline(admin.TabularInline):
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

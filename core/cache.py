@@ -114,22 +114,27 @@ def _cacheable_request(request) -> bool:
     return not (session is not None and request.COOKIES.get("sessionid") and session.get("_messages"))
 
 
-def anonymous_page_cache(namespace: str, timeout: int = 30):
+def anonymous_page_cache(namespace: str, timeout: int = 30, scope_kwarg: str | None = None):
     """Cache a view's HTML for signed-out visitors only, keyed by the full URL and the
     namespace's version. Signed-in people always get a fresh, personal page; a response that
-    used the CSRF token, set a cookie or is not a 200 is never stored (it would be someone's)."""
+    used the CSRF token, set a cookie or is not a 200 is never stored (it would be someone's).
+
+    With `scope_kwarg` each object has its own namespace (`jobs:<pk>`): a question on one job
+    makes that job's page stale, not the 100,000 others. The page is stored with the version
+    it was built at and both are read in one round trip."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            version = cache.get(_version_key(namespace)) or 0
+            scope = f"{namespace}:{kwargs[scope_kwarg]}" if scope_kwarg else namespace
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            key = f"pagecache:{namespace}:{version}:{path}"
-            cached = cache.get(key)
-            if cached is not None:
-                response = HttpResponse(cached, content_type="text/html; charset=utf-8")
+            version_key, key = _version_key(scope), f"pagecache:{scope}:{path}"
+            found = cache.get_many([version_key, key])
+            version, cached = found.get(version_key) or 0, found.get(key)
+            if isinstance(cached, tuple) and cached[0] == version:
+                response = HttpResponse(cached[1], content_type="text/html; charset=utf-8")
                 response["X-Page-Cache"] = "hit"
                 return response
             response = view(request, *args, **kwargs)
@@ -142,7 +147,7 @@ def anonymous_page_cache(namespace: str, timeout: int = 30):
             ):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
-                cache.set(key, response.content, timeout=timeout)
+                cache.set(key, (version, response.content), timeout=timeout)
                 response["X-Page-Cache"] = "miss"
             return response
 

@@ -38,7 +38,11 @@ class PermissionDenied(ApplicationError):
 
 
 class RateLimited(ApplicationError):
-    """A person's own limit for an action was reached (reports per day, ...): 429."""
+    """Too many of one action in a window (the API answers 429 with Retry-After)."""
 
     code = "rate_limited"
     status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

@@ -30,6 +30,36 @@ def _index() -> dict[str, ZipInfo]:
     }
 
 
+@lru_cache(maxsize=1)
+def _grid() -> dict[tuple[int, int], tuple[ZipInfo, ...]]:
+    """ZIPs bucketed by whole degrees of latitude and longitude: a radius search reads the
+    few cells its bounding box touches instead of all ~40k ZIPs."""
+    cells: dict[tuple[int, int], list[ZipInfo]] = {}
+    for info in _index().values():
+        cells.setdefault((math.floor(info.latitude), math.floor(info.longitude)), []).append(info)
+    return {cell: tuple(infos) for cell, infos in cells.items()}
+
+
+def warm() -> None:
+    """Build the ZIP tables now (~2 s). Called at WSGI import so that gunicorn's --preload
+    master pays it once and every forked worker starts warm."""
+    _grid()
+
+
+def zips_within(lat: float, lon: float, radius_miles: float) -> dict[str, float]:
+    """Every ZIP whose centroid lies within radius_miles of (lat, lon), with its distance."""
+    lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_miles)
+    grid, found = _grid(), {}
+    for cell_lat in range(math.floor(lat_min), math.floor(lat_max) + 1):
+        for cell_lon in range(math.floor(lon_min), math.floor(lon_max) + 1):
+            for info in grid.get((cell_lat, cell_lon), ()):
+                if lat_min <= info.latitude <= lat_max and lon_min <= info.longitude <= lon_max:
+                    distance = distance_miles(lat, lon, info.latitude, info.longitude)
+                    if distance <= radius_miles:
+                        found[info.zip_code] = distance
+    return found
+
+
 def lookup_zip(zip_code: str) -> ZipInfo | None:
     return _index().get((zip_code or "").strip()[:5])
 

@@ -51,3 +51,9 @@ class PortfolioForm(forms.Form):
                             help_text="JPEG, PNG or WebP up to 10 MB. Location data (EXIF) is removed.")
     caption = forms.CharField(label="Caption", max_length=200, required=False,
                               help_text="What, where and when, e.g. “Walk-in shower, South Austin, 2025”.")
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(label="New logo", widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
+                           help_text="JPEG, PNG or WebP up to 5 MB; a square image looks best. Location data (EXIF) "
+                                     "is removed and large images are scaled down.")

@@ -9,15 +9,16 @@ from django.utils import timezone
 import audit
 from accounts.models import ContractorProfile, User
 from accounts.services import require_not_suspended
-from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
+from core.exceptions import Conflict, InvalidState, PermissionDenied, RateLimited, ValidationFailed
 from jobs.images import clean_image
 from jobs.models import Job
 from notifications import notify
 
-from .models import Invitation, InvitationOptOut, PortfolioPhoto
+from .models import Invitation, InvitationOptOut, Logo, PortfolioPhoto
 
 # Against spam: a homeowner inviting more contractors than this in a day is not choosing.
 MAX_INVITATIONS_PER_DAY = 15
+RATE_WINDOW = timedelta(days=1)
 
 
 def invitations_enabled(contractor) -> bool:
@@ -31,7 +32,8 @@ def invitation_send(*, actor, contractor_id, job_id, request=None) -> Invitation
     contractor = User.objects.filter(pk=contractor_id, role=User.Role.CONTRACTOR, is_active=True,
                                      suspended_at__isnull=True).first()
     if contractor is None:
-        raise ValidationFailed("This contractor cannot be invited.")
+        raise ValidationFailed("This contractor cannot be invited.",
+                               fields={"contractor": ["No listed contractor has this id."]})
     if not invitations_enabled(contractor):
         raise InvalidState(f"{contractor.display_name} is not taking invitations at the moment.")
     with transaction.atomic():
@@ -42,12 +44,16 @@ def invitation_send(*, actor, contractor_id, job_id, request=None) -> Invitation
             raise ValidationFailed("Choose one of your jobs.", fields={"job": ["Choose one of your open jobs."]})
         if job.status != Job.Status.OPEN or job.hidden_at is not None:
             raise InvalidState("Only a job that is open for bids can take invitations.")
-        since = timezone.now() - timedelta(days=1)
-        if Invitation.objects.filter(homeowner=actor, created_at__gte=since).count() >= MAX_INVITATIONS_PER_DAY:
-            raise Conflict(f"You can invite up to {MAX_INVITATIONS_PER_DAY} contractors a day. Try again tomorrow.",
-                           code="rate_limited")
-        if job.bids.filter(contractor=contractor).exists():
-            raise Conflict(f"{contractor.display_name} has already bid on this job.")
+        now = timezone.now()
+        recent = Invitation.objects.filter(homeowner=actor, created_at__gte=now - RATE_WINDOW)
+        if recent.count() >= MAX_INVITATIONS_PER_DAY:
+            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+            raise RateLimited(f"You can invite up to {MAX_INVITATIONS_PER_DAY} contractors a day. Try again tomorrow.",
+                              retry_after=max(1, int((oldest + RATE_WINDOW - now).total_seconds()) + 1))
+        # Whether this contractor already bid must not change the answer: while bidding is
+        # open the homeowner may not learn who bid (sealed bids). They are invited all the
+        # same, only not notified about a job they know.
+        already_bid = job.bids.filter(contractor=contractor).exists()
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(job=job, homeowner=actor, contractor=contractor)
@@ -55,6 +61,8 @@ def invitation_send(*, actor, contractor_id, job_id, request=None) -> Invitation
             raise Conflict(f"You already invited {contractor.display_name} to bid on this job.") from None
         audit.record(actor, "invitation.sent", invitation, request=request, job=str(job.pk),
                      contractor=str(contractor.pk))
+        if already_bid:
+            return invitation
         # Only the job itself: never a bid count, amount or bidder (sealed bids).
         notify("bid.invited", contractor, {
             "homeowner_name": actor.display_name, "job_title": job.title, "place": f"{job.city}, {job.state}",
@@ -117,3 +125,41 @@ def portfolio_move_up(*, actor, photo_id) -> None:
         above, this = photos[index - 1], photos[index]
         above.position, this.position = this.position, above.position
         PortfolioPhoto.objects.bulk_update([above, this], ["position"])
+
+
+# --- logo ---------------------------------------------------------------------------------
+# Shown at most 160 CSS px wide (the profile), so 400 px covers high-density screens.
+LOGO_SIZE = 400
+
+
+def logo_set(*, actor, image, request=None) -> Logo:
+    """Replace the contractor's logo: checked by content, EXIF stripped, scaled to fit
+    LOGO_SIZE. The old file is deleted once the new row is committed."""
+    if not actor.is_contractor:
+        raise PermissionDenied("Only contractors have a logo.")
+    clean = clean_image(image, max_bytes=5 * 1024 * 1024, max_pixels=25_000_000, field="logo", max_side=LOGO_SIZE)
+    with transaction.atomic():
+        ContractorProfile.objects.select_for_update().filter(user=actor).first()  # one upload at a time
+        old = Logo.objects.filter(contractor=actor).first()
+        if old is not None:
+            old.delete()
+            _delete_file_after_commit(old.image)
+        logo = Logo.objects.create(contractor=actor, image=clean.file, content_type=clean.content_type,
+                                   width=clean.width, height=clean.height)
+        audit.record(actor, "logo.set", logo, request=request)
+    return logo
+
+
+def logo_remove(*, actor, request=None) -> None:
+    with transaction.atomic():
+        logo = Logo.objects.select_for_update().filter(contractor=actor).first()
+        if logo is None:
+            return
+        logo.delete()
+        _delete_file_after_commit(logo.image)
+        audit.record(actor, "logo.removed", actor, request=request)
+
+
+def _delete_file_after_commit(file) -> None:
+    name, storage = file.name, file.storage
+    transaction.on_commit(lambda: storage.delete(name))

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import PermissionDenied
+from jobs.api.serializers import PartySerializer
 
 from . import selectors, services
 from .models import Dispute, DisputeFile, DisputeMessage, Offer
@@ -17,11 +18,6 @@ ERROR = inline_serializer("DisputeError", {"error": inline_serializer("DisputeEr
     "code": serializers.CharField(), "message": serializers.CharField(),
     "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)})})
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
-
-
-class DisputePartySerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    display_name = serializers.CharField()
 
 
 @extend_schema_field({"type": "string", "enum": Dispute.Reason.values,
@@ -54,7 +50,7 @@ class DisputeMessageSerializer(serializers.ModelSerializer):
         model = DisputeMessage
         fields = ["id", "author", "by_staff", "body", "files", "created_at"]
 
-    def get_author(self, obj) -> DisputePartySerializer:
+    def get_author(self, obj) -> PartySerializer:
         name = "FairTradeWorker staff" if obj.by_staff else obj.author.display_name
         return {"id": None if obj.by_staff else str(obj.author_id), "display_name": name}
 

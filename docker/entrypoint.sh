@@ -68,6 +68,7 @@ case "$cmd" in
             --bind "0.0.0.0:${PORT:-8000}" \
             --workers "$workers" \
             --worker-class gthread \
+            --preload \
             --threads "${GUNICORN_THREADS:-4}" \
             --timeout "${GUNICORN_TIMEOUT:-30}" \
             --graceful-timeout "${GUNICORN_GRACEFUL_TIMEOUT:-25}" \

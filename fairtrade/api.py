@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("payments.api")),
     path("", include("disputes.api")),
     path("", include("reviews.api")),
+    path("", include("directory.api")),
     path("", include("notifications.api")),
     path("", include("analytics.api")),
     path("", include("messaging.api")),

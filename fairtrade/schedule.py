@@ -6,6 +6,7 @@ from analytics.schedule import SCHEDULE as ANALYTICS
 from contracts.schedule import SCHEDULE as CONTRACTS
 from core.schedule import SCHEDULE as CORE
 from credentials.schedule import SCHEDULE as CREDENTIALS
+from directory.schedule import SCHEDULE as DIRECTORY
 from disputes.schedule import SCHEDULE as DISPUTES
 from jobs.schedule import SCHEDULE as JOBS
 from notifications.schedule import SCHEDULE as NOTIFICATIONS
@@ -14,4 +15,4 @@ from reviews.schedule import SCHEDULE as REVIEWS
 from webhooks.schedule import SCHEDULE as WEBHOOKS
 
 BEAT_SCHEDULE = {**ACCOUNTS, **CORE, **JOBS, **NOTIFICATIONS, **PAYMENTS, **CONTRACTS, **DISPUTES, **REVIEWS, **ANALYTICS,
-                 **WEBHOOKS, **CREDENTIALS}
+                 **WEBHOOKS, **CREDENTIALS, **DIRECTORY}

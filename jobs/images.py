@@ -34,8 +34,9 @@ BUDGET_MESSAGE = "These files are too large to check in one go. Upload fewer or 
 
 
 def clean_image(upload, *, max_bytes: int, max_pixels: int, field: str = "image",
-                budget: DecodeBudget | None = None) -> CleanImage:
-    """Validate an uploaded file and return a re-encoded copy with EXIF (GPS etc.) removed.
+                budget: DecodeBudget | None = None, max_side: int | None = None) -> CleanImage:
+    """Validate an uploaded file and return a re-encoded copy with EXIF (GPS etc.) removed,
+    scaled down (never up) to fit `max_side` pixels a side when given.
 
     The size in pixels is read from the header and checked (per image, then against the
     request's `budget`) before a single pixel is decoded: decoding is what costs."""
@@ -76,6 +77,8 @@ def clean_image(upload, *, max_bytes: int, max_pixels: int, field: str = "image"
     # Apply the EXIF orientation to the pixels, then write a fresh file that carries no
     # EXIF/XMP/ICC text at all: phone photos embed the GPS position of the house.
     image = ImageOps.exif_transpose(image)
+    if max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if fmt == "JPEG":
         image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)

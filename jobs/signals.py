@@ -18,6 +18,11 @@ PAGE_CACHE = "jobs"
 
 @receiver([post_save, post_delete], sender=Job)
 @receiver([post_save, post_delete], sender=JobPhoto)
+def _board_and_job_page_changed(sender, instance, **kwargs):
+    invalidate_pages(PAGE_CACHE)  # the board lists jobs with their cover photos
+    invalidate_pages(f"{PAGE_CACHE}:{instance.pk if sender is Job else instance.job_id}")
+
+
 @receiver([post_save, post_delete], sender=Question)
-def _job_pages_changed(sender, **kwargs):
-    invalidate_pages(PAGE_CACHE)
+def _job_page_changed(sender, instance, **kwargs):
+    invalidate_pages(f"{PAGE_CACHE}:{instance.job_id}")  # Q&A shows on the job's page only

@@ -81,7 +81,7 @@ def _qa_drafts(request) -> dict:
     return {key.split(":", 1)[1]: request.session.pop(key) for key in keys}
 
 
-@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
+@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS, scope_kwarg="pk")
 def detail(request, pk):
     from analytics.selectors import price_benchmark
     from bids.selectors import bid_of_contractor_on, bid_summary_for
@@ -107,6 +107,10 @@ def detail(request, pk):
         context["answer_form"] = AnswerForm()
         context["editable"] = selectors.is_editable(job)
     if user.is_authenticated and user.is_contractor:
+        from directory.selectors import homeowner_summary
+
+        # The homeowner's record on the platform (never anything about bids), to decide on bidding.
+        context["homeowner_summary"] = homeowner_summary(job.homeowner)
         my_bid = bid_of_contractor_on(user, job)
         context["my_bid"] = my_bid
         context["can_bid"], context["cannot_bid_reason"] = can_bid(user)

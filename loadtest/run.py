@@ -56,6 +56,7 @@ def _env():
         "API_RATE_IP_READ": "1000000/min",
         "API_RATE_IP_WRITE": "1000000/min",
         "API_RATE_AUTH": "1000000/min",
+        "LOGIN_RATE_IP": "1000000/m/ip",
     })
     env.pop("DEBUG", None)
     return env

@@ -23,6 +23,7 @@ from . import targets
 from .models import ActionKind, ModerationAction, Report, ReportReason, TargetKind
 
 REPORTS_PER_DAY = 20
+RATE_WINDOW = timedelta(days=1)
 DETAILS_MAX = 2000
 
 
@@ -61,10 +62,13 @@ def report_create(*, actor, target_kind: str, target_id, reason: str, details: s
                                          status=Report.Status.OPEN).first()
         if existing is not None:
             return existing, False
-        since = timezone.now() - timedelta(days=1)
-        if Report.objects.filter(reporter=actor, created_at__gte=since).count() >= REPORTS_PER_DAY:
+        now = timezone.now()
+        recent = Report.objects.filter(reporter=actor, created_at__gte=now - RATE_WINDOW)
+        if recent.count() >= REPORTS_PER_DAY:
+            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
             raise RateLimited(f"You have sent {REPORTS_PER_DAY} reports in the last 24 hours, the most we take from "
-                              "one person. Our moderators are working through them; try again tomorrow.")
+                              "one person. Our moderators are working through them; try again tomorrow.",
+                              retry_after=max(1, int((oldest + RATE_WINDOW - now).total_seconds()) + 1))
         try:
             with transaction.atomic():
                 report = Report.objects.create(reporter=actor, target_kind=target.kind, target_id=target.id,

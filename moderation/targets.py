@@ -51,7 +51,7 @@ class Target:
 
 def _profile(profile: ContractorProfile) -> Target:
     return Target(TargetKind.PROFILE, profile.user_id, profile.user_id, f"the profile of {profile.business_name}",
-                  (profile.bio or "")[:EXCERPT], reverse("accounts:contractor_profile", args=[profile.user_id]),
+                  (profile.bio or "")[:EXCERPT], reverse("directory:profile", args=[profile.user_id]),
                   profile.hidden_reason if profile.hidden_at else "")
 
 

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.exceptions import ApplicationError
 from core.money import format_cents
 
@@ -26,17 +27,6 @@ from .models import (
     Release,
     WebhookEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _cents(field):
@@ -57,19 +47,7 @@ def _confirm(modeladmin, request, queryset, *, action, heading, lines, confirm_l
     })
 
 
-class InlineReadOnly(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ChargebackInline(InlineReadOnly):
+class ChargebackInline(ReadOnlyInline):
     model = Chargeback
     fk_name = "payment"
     fields = ["dispute_id", "outcome", "stripe_status", "reason", "amount_cents", "withdrawn_cents",
@@ -79,7 +57,7 @@ class ChargebackInline(InlineReadOnly):
     verbose_name_plural = "card disputes (chargebacks)"
 
 
-class PaymentRefundInline(InlineReadOnly):
+class PaymentRefundInline(ReadOnlyInline):
     model = Refund
     fk_name = "payment"
     fields = ["kind", "amount_cents", "status", "refund_id", "reason", "last_error", "succeeded_at"]

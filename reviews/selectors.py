@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import ContractorProfile
 from accounts.selectors import listed
-from core.geo import bounding_box, distance_miles, lookup_zip
+from core.geo import lookup_zip, zips_within
 
 from .models import Review
 
@@ -52,23 +52,10 @@ def contractors_directory(*, category: str = "", zip_code: str = "", radius_mile
         if place is None:
             return profiles.none()
         radius = min(int(radius_miles), MAX_RADIUS_MILES) if radius_miles else MAX_RADIUS_MILES
-        near = _zips_within(place.latitude, place.longitude, radius)
+        near = zips_within(place.latitude, place.longitude, radius)
         profiles = profiles.filter(zip_code__in=list(near))
         if not radius_miles:
             # Only those whose own service area reaches this ZIP (one extra, flat query).
             candidates = profiles.values_list("pk", "zip_code", "service_radius_miles")
             profiles = profiles.filter(pk__in=[pk for pk, z, r in candidates if near[z] <= r])
     return profiles
-
-
-def _zips_within(lat: float, lon: float, radius: float) -> dict[str, float]:
-    from core.geo import _index
-
-    lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius)
-    found = {}
-    for info in _index().values():
-        if lat_min <= info.latitude <= lat_max and lon_min <= info.longitude <= lon_max:
-            distance = distance_miles(lat, lon, info.latitude, info.longitude)
-            if distance <= radius:
-                found[info.zip_code] = distance
-    return found

@@ -53,7 +53,7 @@ def _notify_later(review: Review) -> None:
     def go():
         from notifications import notify
 
-        url = (reverse("accounts:contractor_profile", args=[review.subject_id]) if review.author_role == "homeowner"
+        url = (reverse("directory:profile", args=[review.subject_id]) if review.author_role == "homeowner"
                else reverse("reviews:user", args=[review.subject_id]))
         try:
             notify("review.received", [review.subject], {

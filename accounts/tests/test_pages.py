@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ApiToken, ContractorProfile
-from accounts.tests.factories import ContractorFactory, UserFactory
+from accounts.tests.factories import UserFactory
 from audit.models import AuditLog
 from jobs.models import Category
 
@@ -59,25 +59,6 @@ def test_contractor_onboarding_errors(client):
                     "Choose the state that issued the license", "This date has passed"]:
         assert message in html, message
     assert not ContractorProfile.objects.filter(user=user).exists()
-
-
-@pytest.mark.django_db
-def test_public_contractor_profile_shows_badges(client):
-    contractor = ContractorFactory(profile__license_number="TX-9", profile__license_state="TX",
-                                   profile__license_expires_on="2099-01-01", profile__bio="Quality first.")
-    response = client.get(reverse("accounts:contractor_profile", args=[contractor.pk]))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert contractor.contractor_profile.business_name in html
-    # Typed, not checked: labelled as such (a verified badge needs a credential staff verified).
-    assert "License TX-9 (TX) · self-reported" in html and "Verified license" not in html
-    assert "Phone verified" in html and "Quality first." in html
-    assert contractor.email not in html and contractor.phone not in html
-
-
-@pytest.mark.django_db
-def test_profile_page_for_homeowner_is_404(client, homeowner):
-    assert client.get(reverse("accounts:contractor_profile", args=[homeowner.pk])).status_code == 404
 
 
 @pytest.mark.django_db

@@ -126,6 +126,8 @@ def milestone_request_changes(*, actor, milestone_id, note: str, request=None) -
             raise InvalidState("Changes can only be requested on a submitted milestone.")
         check_transition(Milestone.TRANSITIONS, milestone.status, Milestone.Status.FUNDED, label="milestone")
         submission = Submission.objects.select_for_update().filter(milestone=milestone).order_by("-created_at").first()
+        if submission is None:  # only data written around the services can lack it; refuse, never 500
+            raise InvalidState("This milestone has no submission to send back.")
         submission.changes_requested_note = note
         submission.changes_requested_at = timezone.now()
         submission.save(update_fields=["changes_requested_note", "changes_requested_at", "updated_at"])

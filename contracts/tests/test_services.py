@@ -125,6 +125,15 @@ def test_request_changes_stops_the_clock_and_resubmission_restarts_it(funded, co
     assert Submission.objects.filter(milestone=funded).count() == 2 and second.pk != first.pk
 
 
+def test_request_changes_without_a_submission_is_refused_not_a_crash(funded, homeowner):
+    # Seeded or hand-repaired data can say "submitted" with no submission row (seen under load).
+    Milestone.objects.filter(pk=funded.pk).update(status=Milestone.Status.SUBMITTED)
+    with pytest.raises(InvalidState, match="no submission"):
+        contract_services.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="Redo it")
+    funded.refresh_from_db()
+    assert funded.status == "submitted"
+
+
 def test_request_changes_validation(funded, contractor, homeowner):
     with pytest.raises(InvalidState):
         contract_services.milestone_request_changes(actor=homeowner, milestone_id=funded.pk, note="x")

@@ -102,6 +102,20 @@ def test_payments_never_imports_contracts_disputes_or_reviews():
     assert found == []
 
 
+def test_accounts_knows_nothing_of_profiles_above_it():
+    """The public contractor profile lives in directory with its data (issue 14); accounts,
+    entry points included, imports neither credentials nor directory. Only the seed_demo
+    command, which loads every app's demo data, may."""
+    found = []
+    for path in sorted((ROOT / "accounts").rglob("*.py")):
+        relative = path.relative_to(ROOT / "accounts")
+        if relative.parts[0] in ("tests", "migrations", "management"):
+            continue
+        for imported in _imported_apps(ast.parse(path.read_text())) & {"credentials", "directory"}:
+            found.append(f"accounts/{relative.as_posix()} imports {imported}")
+    assert found == []
+
+
 def test_the_check_itself_notices_an_upward_import(tmp_path):
     tree = ast.parse("def f():\n    from contracts.models import Milestone\n")
     assert _imported_apps(tree) == {"contracts"}

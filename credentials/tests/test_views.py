@@ -61,7 +61,7 @@ def test_compare_page_says_insurance_expired_on_a_bid_placed_before(client, home
 
 
 def test_profile_badge_appears_and_disappears(client, contractor, staff_user):
-    url = reverse("accounts:contractor_profile", args=[contractor.pk])
+    url = reverse("directory:profile", args=[contractor.pk])
     credential = add_credential(contractor, "license")
     assert "Verified license" not in client.get(url).content.decode()
     from credentials import services

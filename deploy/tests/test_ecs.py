@@ -32,6 +32,7 @@ OPTIONAL_IN_PRODUCTION = {
     "API_RATE_TOKEN_READ": "API throttle rates: the settings' defaults are the production values",
     "API_RATE_TOKEN_WRITE": "API throttle rates: the settings' defaults are the production values",
     "API_RATE_AUTH": "API throttle rates: the settings' defaults are the production values",
+    "LOGIN_RATE_IP": "sign-in rate per IP: the settings' default is the production value",
     "NOTIFY_EMAIL_BATCH_SECONDS": "message email batching window: the default (600 s) is the production value",
     "WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "development only: production.py forces it off (SSRF)",
     "PYTEST_XDIST_WORKER": "set by pytest-xdist in test runs only (per-worker cache prefix); never in a container",

@@ -11,7 +11,6 @@ from directory.models import PortfolioPhoto
 from payments.tests.images import png_upload
 
 pytestmark = pytest.mark.django_db
-QUERIES = 11  # session, user, profile, trades, credentials, portfolio, opt-out, open jobs, reviews, bell
 
 
 def _jpeg_with_gps():
@@ -51,17 +50,6 @@ def test_not_an_image_is_refused(contractor):
     with pytest.raises(ValidationFailed):
         services.portfolio_add(actor=contractor, image=SimpleUploadedFile("x.jpg", b"%PDF-1.4 nope"))
     assert not PortfolioPhoto.objects.exists()
-
-
-@pytest.mark.parametrize("photos", [1, 30])
-def test_profile_query_count_is_flat(client, homeowner, contractor, django_assert_max_num_queries, photos):
-    PortfolioPhoto.objects.bulk_create(PortfolioPhoto(contractor=contractor, image=f"portfolio/x{i}.png",
-                                                      content_type="image/png", caption=f"Job {i}", position=i + 1)
-                                       for i in range(photos))
-    client.force_login(homeowner)
-    with django_assert_max_num_queries(QUERIES):
-        html = client.get(reverse("accounts:contractor_profile", args=[contractor.pk])).content.decode()
-    assert html.count('loading="lazy"') == photos and f"Job {photos - 1}" in html
 
 
 def test_contractor_manages_the_portfolio_page(client, contractor):

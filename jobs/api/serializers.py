@@ -27,10 +27,20 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "width", "height", "content_type", "size_bytes", "caption", "created_at"]
 
     def get_url(self, photo) -> str:
-        # Served through the site (visibility checked there; S3 answers with a presigned redirect).
-        url = reverse("jobs:photo", args=[photo.job_id, photo.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
+        return _photo_url(photo, self.context.get("request"))
+
+
+def _photo_url(photo, request) -> str:
+    # Served through the site (visibility checked there; S3 answers with a presigned redirect).
+    url = reverse("jobs:photo", args=[photo.job_id, photo.pk])
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+_DATETIME = serializers.DateTimeField()  # DRF's own formatting (time zone, "Z"), reused
+
+
+def _when(value):
+    return _DATETIME.to_representation(value) if value is not None else None
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -77,9 +87,33 @@ class JobSerializer(serializers.ModelSerializer):
         return round(distance, 1) if distance is not None else None
 
     def to_representation(self, job):
-        data = super().to_representation(job)
-        if not selectors.can_see_address(self._user(), job):
-            data.pop("address", None)
+        """Built by hand: walking the declared fields generically costs ~0.4 ms per job, most of
+        a 20-job page's time. The declared fields above still drive the schema, and
+        tests/test_api_representation.py pins this output to the generic one, key for key."""
+        user, request = self._user(), self.context.get("request")
+        data = {
+            "id": str(job.pk), "title": job.title, "description": job.description,
+            "category": {"slug": job.category.slug, "name": job.category.name},
+            "zip_code": job.zip_code, "city": job.city, "state": job.state,
+        }
+        if selectors.can_see_address(user, job):
+            data["address"] = job.address
+        data.update({
+            "budget_min_cents": job.budget_min_cents, "budget_max_cents": job.budget_max_cents,
+            "currency": job.currency, "desired_start": job.desired_start.isoformat() if job.desired_start else None,
+            "bidding_deadline": _when(job.bidding_deadline), "status": job.status,
+            "bid_count": self.get_bid_count(job),
+            "photos": [
+                {"id": str(photo.pk), "url": _photo_url(photo, request), "width": photo.width, "height": photo.height,
+                 "content_type": photo.content_type, "size_bytes": photo.size_bytes, "caption": photo.caption,
+                 "created_at": _when(photo.created_at)}
+                for photo in job.photos.all()
+            ],
+            "created_at": _when(job.created_at), "published_at": _when(job.published_at),
+            "homeowner": {"id": str(job.homeowner.pk), "display_name": job.homeowner.display_name},
+            "distance_miles": self.get_distance_miles(job),
+            "removed_by_moderators": self.get_removed_by_moderators(job),
+        })
         return data
 
 

@@ -74,6 +74,17 @@ def test_a_change_to_a_job_is_visible_at_once(homeowner):
     assert "Forest green" in _anonymous(f"/jobs/{job.pk}/").content.decode()
 
 
+def test_a_question_on_one_job_leaves_other_pages_cached(homeowner):
+    asked, other = JobFactory(homeowner=homeowner), JobFactory()
+    for url in ("/jobs/", f"/jobs/{asked.pk}/", f"/jobs/{other.pk}/"):
+        _anonymous(url)
+    Question.objects.create(job=asked, asked_by=homeowner, body="Parking?", answer="In the driveway")
+    fresh = _anonymous(f"/jobs/{asked.pk}/")
+    assert fresh["X-Page-Cache"] == "miss" and "In the driveway" in fresh.content.decode()
+    assert _anonymous(f"/jobs/{other.pk}/")["X-Page-Cache"] == "hit"
+    assert _anonymous("/jobs/")["X-Page-Cache"] == "hit"  # the board shows no Q&A
+
+
 def test_a_visitor_with_a_pending_message_gets_a_fresh_page(client):
     JobFactory()
     _anonymous("/jobs/")

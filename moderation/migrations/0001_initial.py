@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0006_moderation_suspension_hidden_profile'),
+        ('accounts', '0007_moderation_suspension_hidden_profile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -55,7 +55,7 @@ def test_report_then_suspend_from_the_queue(page, shot):
     _both_widths(page, shot, "2-reported")
 
     # ...and the contractor's profile.
-    page.goto(reverse("accounts:contractor_profile", args=[contractor.pk]))
+    page.goto(reverse("directory:profile", args=[contractor.pk]))
     page.get_by_role("link", name="Report this profile").click()
     page.get_by_label("What is wrong?").select_option("fraud")
     page.get_by_role("button", name="Send report").click()

@@ -99,7 +99,7 @@ def test_hidden_message_is_gone_for_the_other_party(world, staff_user, client, a
 
 def test_hidden_profile_leaves_directory_profile_and_api(world, staff_user, client, api_client):
     party = world["people"]["party"]
-    profile_url = reverse("accounts:contractor_profile", args=[party.pk])
+    profile_url = reverse("directory:profile", args=[party.pk])
     assert "Party Plumbing" in client.get(reverse("directory:directory")).content.decode()
     _hide(world, staff_user, "profile", reason="Fake licence number in the bio.")
     assert "Party Plumbing" not in client.get(reverse("directory:directory")).content.decode()

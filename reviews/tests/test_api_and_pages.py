@@ -75,7 +75,7 @@ def test_hidden_review_shows_reason(done, staff_user, api_client, client):
     services.review_hide(actor=staff_user, review_id=review.pk, reason="Abusive language")
     result = api_client.get(f"/api/v1/users/{done.contractor_id}/reviews/").json()["results"][0]
     assert result["removed"] == "Removed by staff: Abusive language" and result["body"] is None
-    page = client.get(reverse("accounts:contractor_profile", args=[done.contractor_id])).content.decode()
+    page = client.get(reverse("directory:profile", args=[done.contractor_id])).content.decode()
     assert "Removed by staff: Abusive language" in page and "RUDE" not in page
 
 
@@ -120,7 +120,7 @@ def test_profile_page_query_count_is_fixed(homeowner, contractor, simulated, cli
         services.review_submit(actor=contractor, contract_id=contract.pk, rating=5, body="Nice client.")
 
     one_more()
-    url = reverse("accounts:contractor_profile", args=[contractor.pk])
+    url = reverse("directory:profile", args=[contractor.pk])
     client.get(url)
     with django_assert_num_queries(_count(client, url)) as ctx:
         client.get(url)

@@ -9,10 +9,11 @@ from django.core.management.base import BaseCommand
 from accounts import demo as accounts_demo
 from bids import demo as bids_demo
 from contracts import demo as contracts_demo
+from directory import demo as directory_demo
 from jobs import demo as jobs_demo
 from payments import demo as payments_demo
 
-SEEDERS = (accounts_demo, jobs_demo, bids_demo, payments_demo, contracts_demo)
+SEEDERS = (accounts_demo, jobs_demo, bids_demo, payments_demo, contracts_demo, directory_demo)
 
 
 class Command(BaseCommand):

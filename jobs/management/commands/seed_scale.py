@@ -31,9 +31,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, ContractorProfile, HomeownerProfile, User
+from accounts.scopes import default_scopes
 from accounts.tokens import hash_token
 from bids.models import Bid, BidMilestone
-from contracts.models import Contract, Milestone
+from contracts.models import Contract, Milestone, Submission
 from core.geo import _index
 from core.money import fee_cents
 from disputes.models import Dispute
@@ -77,9 +78,12 @@ def bulk_insert(objs, batch_size=5000):
             if getattr(obj, name) is None:
                 setattr(obj, name, now)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # JSON columns go through the field (a Python list would be written as an SQL array).
+    prepare = [(f.attname, f.get_db_prep_value if isinstance(f, models.JSONField) else None) for f in fields]
     with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
         for obj in objs:
-            copy.write_row([getattr(obj, f.attname) for f in fields])
+            copy.write_row([prep(getattr(obj, name), connection) if prep else getattr(obj, name)
+                            for name, prep in prepare])
 
 
 def _pick_places(rng, places, austin, n):
@@ -157,7 +161,8 @@ class Command(BaseCommand):
             batch_size=5000,
         )
         bulk_insert([
-            ApiToken(user=u, name="load test", prefix=TOKEN_FORMAT.format(i)[:10], key_hash=hash_token(TOKEN_FORMAT.format(i)))
+            ApiToken(user=u, name="load test", prefix=TOKEN_FORMAT.format(i)[:10], key_hash=hash_token(TOKEN_FORMAT.format(i)),
+                     scopes=default_scopes(User.Role.HOMEOWNER))
             for i, u in enumerate(partners)
         ])
         profiles = []
@@ -322,6 +327,13 @@ class Command(BaseCommand):
                                            funded_cents=m.amount_cents, released_cents=released))
         bulk_insert(payments, batch_size=5000)
         bulk_insert(escrows, batch_size=5000)
+        # A submitted or released milestone always has the contractor's submission (the
+        # approve and request-changes services read it).
+        bulk_insert([
+            Submission(milestone=m, contractor_id=m.contract.contractor_id,
+                       notes="Work finished as agreed; photos attached.", created_at=m.submitted_at or m.released_at)
+            for m in milestones if m.status in (Milestone.Status.SUBMITTED, Milestone.Status.RELEASED)
+        ], batch_size=5000)
 
     def _disputes_and_reviews(self, contracts, milestones):
         rng = self.rng

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_apitoken_scopes_backfill'),
+        ('accounts', '0006_contractor_rating_order_idx'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('jobs', '0004_moderation_hidden'),
     ]
