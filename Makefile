@@ -63,11 +63,13 @@ deploy-check:
 USERS ?= 500
 DURATION ?= 5m
 STRESS_USERS ?= 2000
+# Conditions of the run, written into the report (e.g. NOTE="idle machine").
+NOTE ?=
 loadtest: install-dev
-	$(PY) loadtest/run.py loadtest --users $(USERS) --duration $(DURATION)
+	$(PY) loadtest/run.py loadtest --users $(USERS) --duration $(DURATION) --note "$(NOTE)"
 
 stress: install-dev
-	$(PY) loadtest/run.py stress --users $(STRESS_USERS)
+	$(PY) loadtest/run.py stress --users $(STRESS_USERS) --note "$(NOTE)"
 
 worker: install
 	$(VENV)/bin/celery -A fairtrade worker --loglevel=INFO
