@@ -16,13 +16,16 @@ class UserAdmin(DjangoUserAdmin):
     add_form = StaffUserCreationForm
     ordering = ("-date_joined",)
     list_display = ("email", "full_name", "role", "phone_verified", "is_active", "is_staff", "date_joined")
-    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser", ("suspended_at", admin.EmptyFieldListFilter))
     search_fields = ("email", "full_name", "phone")
-    readonly_fields = ("date_joined", "last_login")
+    # Suspensions are decided in the report queue (admin → Reports) and lifted in admin →
+    # Suspended accounts, through the moderation services: read-only here.
+    readonly_fields = ("date_joined", "last_login", "suspended_at", "suspension_reason")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "role", "phone", "phone_verified_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Moderation", {"fields": ("suspended_at", "suspension_reason")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),)
@@ -48,7 +51,7 @@ class ContractorProfileAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     filter_horizontal = ("trades",)
-    readonly_fields = ("rating_avg", "rating_count", "completed_jobs")
+    readonly_fields = ("rating_avg", "rating_count", "completed_jobs", "hidden_at", "hidden_reason")
 
 
 @admin.register(ApiToken)

@@ -52,6 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # IANA name; set from the ZIP code at onboarding, changeable in settings. Empty = UTC.
     time_zone = models.CharField(max_length=64, blank=True)
+    # Set by staff (moderation): the person can still sign in and read, but every service
+    # that acts (bid, post or edit a job, ask, answer, message, review, invite) refuses.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
 
     objects = UserManager()
 
@@ -63,6 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(condition=models.Q(role__in=["homeowner", "contractor"]), name="user_role_valid"),
+            models.CheckConstraint(condition=models.Q(suspended_at__isnull=True) | ~models.Q(suspension_reason=""),
+                                   name="user_suspension_has_reason"),
         ]
 
     def __str__(self):
@@ -84,6 +90,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def phone_verified(self):
         return self.phone_verified_at is not None
+
+    @property
+    def is_suspended(self):
+        return self.suspended_at is not None
 
     @property
     def display_name(self):
@@ -135,6 +145,9 @@ class ContractorProfile(BaseModel):
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
     completed_jobs = models.PositiveIntegerField(default=0)
+    # Removed by moderators: others no longer find or open the profile; its owner sees why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -142,6 +155,8 @@ class ContractorProfile(BaseModel):
                 condition=models.Q(service_radius_miles__gte=1, service_radius_miles__lte=200),
                 name="contractor_radius_range",
             ),
+            models.CheckConstraint(condition=models.Q(hidden_at__isnull=True) | ~models.Q(hidden_reason=""),
+                                   name="contractor_hidden_has_reason"),
         ]
 
     def __str__(self):

@@ -28,7 +28,8 @@ SCOPES: dict[str, str] = {
     PAYMENTS_WRITE: "Move money: fund and approve milestones, accept a settlement offer, resolve a dispute (staff). Off unless chosen.",
     WEBHOOKS_MANAGE: "Register, change, rotate and delete webhook endpoints; read and resend deliveries.",
     ACCOUNT_READ: "Read your profile, tokens, notifications and payout status.",
-    ACCOUNT_WRITE: "Verify a phone, revoke tokens, mark notifications read, get a payout onboarding link.",
+    ACCOUNT_WRITE: "Verify a phone, revoke tokens, mark notifications read, get a payout onboarding link, "
+                   "report content to the moderators.",
 }
 ALL_SCOPES = tuple(SCOPES)
 # Money-moving scopes are never granted by default: a token must be created with them.
@@ -124,6 +125,8 @@ ROUTE_SCOPES: dict[str, dict[str, str | None]] = {
     "webhook-endpoint-messages": {"GET": WEBHOOKS_MANAGE},
     "webhook-message-resend": {"POST": WEBHOOKS_MANAGE},
     "webhook-event-types": {"GET": None},
+    # Reporting is the person's own act about their use of the site, like reading notifications.
+    "report-create": {"POST": ACCOUNT_WRITE},
     "api-not-found": {},
 }
 

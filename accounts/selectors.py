@@ -15,17 +15,28 @@ def token_of(user: User, token_id) -> ApiToken:
     return get_object_or_404(tokens_of(user), pk=token_id)
 
 
+def listed(profiles: QuerySet[ContractorProfile]) -> QuerySet[ContractorProfile]:
+    """What anyone may find: open accounts with a business name, not removed by moderators
+    and not suspended. Every list of contractors (directory, API) starts here."""
+    return profiles.filter(user__is_active=True, hidden_at__isnull=True, user__suspended_at__isnull=True).exclude(
+        business_name="")
+
+
 def public_contractors() -> QuerySet[ContractorProfile]:
-    return (
-        ContractorProfile.objects.filter(user__is_active=True)
-        .exclude(business_name="")
-        .select_related("user")
-        .prefetch_related("trades")
-    )
+    return listed(ContractorProfile.objects.all()).select_related("user").prefetch_related("trades")
 
 
-def public_contractor(user_id) -> ContractorProfile:
-    return get_object_or_404(public_contractors(), user_id=user_id)
+def contractors_seen_by(viewer, user_id) -> QuerySet[ContractorProfile]:
+    """For the profile page: the public ones for everyone; a profile removed by moderators
+    or of a suspended account still for its owner (who is shown why) and staff."""
+    if viewer is not None and viewer.is_authenticated and (viewer.is_staff or str(viewer.pk) == str(user_id)):
+        return (ContractorProfile.objects.filter(user__is_active=True).exclude(business_name="")
+                .select_related("user").prefetch_related("trades"))
+    return public_contractors()
+
+
+def public_contractor(user_id, viewer=None) -> ContractorProfile:
+    return get_object_or_404(contractors_seen_by(viewer, user_id), user_id=user_id)
 
 
 def data_exports_of(user: User) -> QuerySet[DataExport]:

@@ -5,13 +5,50 @@ from django.utils import timezone
 
 import audit
 from core import timezones
-from core.exceptions import InvalidState, ValidationFailed
+from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 
 from . import scopes as token_scopes
 from .models import ApiToken, ContractorProfile, HomeownerProfile, User
 from .tokens import generate_token, hash_token
 
 MAX_ACTIVE_TOKENS = 20
+MODERATION_REASON_MAX = 500
+
+
+def require_not_suspended(actor) -> None:
+    """The one check every acting service makes (bid, post or edit a job, ask, answer,
+    message, review, invite): a suspended account may read, not act."""
+    if actor is not None and getattr(actor, "suspended_at", None) is not None:
+        raise PermissionDenied(
+            f"Your account is suspended: {actor.suspension_reason} You can still read your jobs, bids and "
+            "contracts, but not bid, post jobs or send messages. Reply to our email if you think this is a mistake.",
+            code="account_suspended")
+
+
+def lock_account_to_act(actor) -> None:
+    """require_not_suspended against the committed row, locked (core/locks.py level 0): a
+    bid placed while staff suspend the account either lands before the suspension (and is
+    withdrawn with the others) or is refused, never slips between the two."""
+    row = User.objects.select_for_update().filter(pk=actor.pk).values("suspended_at", "suspension_reason").first()
+    if row and row["suspended_at"] is not None:
+        actor.suspended_at, actor.suspension_reason = row["suspended_at"], row["suspension_reason"]
+        require_not_suspended(actor)
+
+
+def require_moderator(actor, permission: str = "moderation.change_report") -> None:
+    """Moderation writes need staff with the moderation app's permission (superusers have all)."""
+    if actor is None or not getattr(actor, "is_staff", False) or not actor.has_perm(permission):
+        raise PermissionDenied("Only staff with moderation rights can do that.")
+
+
+def clean_moderation_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Give the reason: the person is shown it.", fields={"reason": ["Required."]})
+    if len(reason) > MODERATION_REASON_MAX:
+        raise ValidationFailed(f"At most {MODERATION_REASON_MAX} characters.",
+                               fields={"reason": [f"At most {MODERATION_REASON_MAX} characters."]})
+    return reason
 
 
 def user_update_profile(*, actor: User, full_name: str, time_zone: str | None = None, request=None) -> User:
@@ -135,3 +172,53 @@ def user_password_set(*, user: User, raw_password: str, request=None) -> list[st
             revoked_at=now, revoked_reason=ApiToken.RevokedReason.PASSWORD, updated_at=now)
         audit.record(user, "api_token.revoked_with_password", user, request, tokens=names)
     return names
+
+
+# --- Moderation (called by the moderation app's services; audited here) ---------------
+@transaction.atomic
+def user_suspend(*, actor, user_id, reason: str, request=None) -> User:
+    """Staff suspend an account (moderation.suspend_account). Only the account row changes
+    here; the moderation service withdraws the open bids and tells everyone concerned."""
+    require_moderator(actor, "moderation.suspend_account")
+    reason = clean_moderation_reason(reason)
+    user = User.objects.select_for_update().get(pk=user_id)
+    if user.pk == actor.pk:
+        raise InvalidState("You cannot suspend your own account.")
+    if user.is_staff:
+        raise InvalidState("Staff accounts are not suspended here; remove their staff status first.")
+    if user.suspended_at is not None:
+        raise InvalidState(f"This account is already suspended (since {user.suspended_at:%b %d, %Y}).")
+    user.suspended_at = timezone.now()
+    user.suspension_reason = reason
+    user.save(update_fields=["suspended_at", "suspension_reason"])
+    audit.record(actor, "account.suspended", user, request, reason=reason)
+    return user
+
+
+@transaction.atomic
+def user_unsuspend(*, actor, user_id, note: str = "", request=None) -> User:
+    require_moderator(actor, "moderation.suspend_account")
+    user = User.objects.select_for_update().get(pk=user_id)
+    if user.suspended_at is None:
+        raise InvalidState("This account is not suspended.")
+    was = user.suspension_reason
+    user.suspended_at = None
+    user.suspension_reason = ""
+    user.save(update_fields=["suspended_at", "suspension_reason"])
+    audit.record(actor, "account.unsuspended", user, request, previous_reason=was, note=(note or "").strip()[:500])
+    return user
+
+
+@transaction.atomic
+def contractor_profile_hide(*, actor, user_id, reason: str, request=None) -> ContractorProfile:
+    """Staff remove a contractor's profile from the directory and from everyone but its owner."""
+    require_moderator(actor)
+    reason = clean_moderation_reason(reason)
+    profile = ContractorProfile.objects.select_for_update().get(user_id=user_id)
+    if profile.hidden_at is not None:
+        raise InvalidState("This profile was already removed by moderators.")
+    profile.hidden_at = timezone.now()
+    profile.hidden_reason = reason
+    profile.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    audit.record(actor, "account.profile_hidden", profile, request, reason=reason)
+    return profile

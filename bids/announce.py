@@ -44,3 +44,11 @@ def award(job, *, winner: Bid, contract) -> None:
              "url": reverse("jobs:detail", args=[job.pk])},
             bid,
         )
+
+
+def bid_withdrawn_by_moderators(job) -> None:
+    """The homeowner learns a bid on their job is gone and how many are left, never whose
+    or how much (while bidding is open they do not know the bidders at all)."""
+    count = Bid.objects.filter(job=job).exclude(status=Bid.Status.WITHDRAWN).count()
+    url = reverse("bids:compare", args=[job.pk]) if job.bidding_closed_at else reverse("jobs:detail", args=[job.pk])
+    send("bid.withdrawn_by_moderators", [job.homeowner], {"job_title": job.title, "bid_count": count, "url": url}, job)

@@ -179,3 +179,14 @@ def bid_summary_for(user, job: Job) -> BidSummary:
     if mine is None or not is_awarded(job):
         raise Http404
     return summarize(job, bid=mine)
+
+
+# Jobs whose live bids a suspension withdraws: bidding open, or closed and not yet awarded.
+WITHDRAWABLE_JOB_STATUSES = (Job.Status.OPEN, Job.Status.REVIEWING)
+
+
+def open_bids_of(contractor_id) -> QuerySet[Bid]:
+    """The contractor's live bids on jobs not yet awarded: what a suspension withdraws (the
+    staff confirmation page counts them; nobody else ever sees them)."""
+    return Bid.objects.filter(contractor_id=contractor_id, status=Bid.Status.ACTIVE,
+                              job__status__in=WITHDRAWABLE_JOB_STATUSES)

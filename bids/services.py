@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import audit
+from accounts.services import lock_account_to_act, require_not_suspended
 from core import outbox
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
@@ -15,6 +16,7 @@ from jobs.models import Job
 
 from . import announce
 from .models import MAX_MILESTONES, Bid, BidMilestone, BidRevision
+from .selectors import WITHDRAWABLE_JOB_STATUSES, open_bids_of
 
 DEFAULT_MILESTONE_TITLE = "Complete the work"
 
@@ -90,6 +92,10 @@ def can_bid(user) -> tuple[bool, str]:
     """Who may bid at all, with the sentence to show when they may not."""
     if user is None or not user.is_authenticated or not user.is_contractor:
         return False, "Only contractor accounts can bid."
+    try:
+        require_not_suspended(user)
+    except PermissionDenied as exc:
+        return False, exc.message
     if not user.profile_complete:
         return False, "Finish your contractor profile before bidding."
     if not user.phone_verified:
@@ -98,6 +104,8 @@ def can_bid(user) -> tuple[bool, str]:
 
 
 def _check_job_open(job: Job) -> None:
+    if job.hidden_at is not None:
+        raise InvalidState("This job was removed by moderators; it takes no bids.")
     if job.status != Job.Status.OPEN:
         raise InvalidState("This job is not open for bids.")
     if job.bidding_deadline <= timezone.now():
@@ -115,7 +123,8 @@ def _write_milestones(bid: Bid, rows: list[dict]) -> None:
 def bid_place(*, actor, job: Job, request=None, **terms) -> Bid:
     allowed, why = can_bid(actor)
     if not allowed:
-        raise PermissionDenied(why)
+        raise PermissionDenied(why, code="account_suspended" if getattr(actor, "suspended_at", None) else None)
+    lock_account_to_act(actor)
     # Lock the job: a concurrent close-bidding or award must see this bid or reject it.
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.homeowner_id == actor.pk:
@@ -141,6 +150,8 @@ def bid_place(*, actor, job: Job, request=None, **terms) -> Bid:
 
 @transaction.atomic
 def bid_revise(*, actor, bid: Bid, request=None, **terms) -> Bid:
+    if actor is not None:
+        lock_account_to_act(actor)
     job = Job.objects.select_for_update().get(pk=bid.job_id)
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     if bid.contractor_id != getattr(actor, "pk", None):
@@ -184,3 +195,28 @@ def bid_withdraw(*, actor, bid: Bid, request=None) -> Bid:
     bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
     audit.record(actor, "bid.withdrawn", bid, request, job=str(job.pk))
     return bid
+
+
+def bids_withdraw_for_suspension(*, actor, contractor, reason: str, request=None) -> list[Bid]:
+    """Staff suspended `contractor` (the caller holds the account row's lock, core/locks.py
+    level 0): every live bid on a job not yet awarded is withdrawn, jobs locked in id order.
+    Each homeowner is told a bid on their job was withdrawn, never by whom or for how much;
+    the contractor is told by the caller, in the suspension notice."""
+    job_ids = sorted(set(open_bids_of(contractor.pk).values_list("job_id", flat=True)), key=str)
+    withdrawn = []
+    now = timezone.now()
+    for job_id in job_ids:
+        job = Job.objects.select_for_update().select_related("homeowner").get(pk=job_id)
+        bids = list(Bid.objects.select_for_update().filter(job=job, contractor=contractor, status=Bid.Status.ACTIVE))
+        if job.status not in WITHDRAWABLE_JOB_STATUSES or not bids:
+            continue  # awarded meanwhile: the contract is staff's to handle
+        for bid in bids:
+            check_transition(Bid.TRANSITIONS, bid.status, Bid.Status.WITHDRAWN, label="bid")
+            bid.status = Bid.Status.WITHDRAWN
+            bid.withdrawn_at = now
+            bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
+            audit.record(actor, "bid.withdrawn_by_moderators", bid, request, job=str(job.pk), reason=reason)
+            bid.job = job
+            withdrawn.append(bid)
+        announce.bid_withdrawn_by_moderators(job)
+    return withdrawn

@@ -6,6 +6,9 @@ levels it does not need. Two services that follow it can wait for each other but
 deadlock; a service that takes them the other way round deadlocks on PostgreSQL (SQLite
 serialises whole transactions and hides it, so the thread tests run on PostgreSQL).
 
+    0. account                accounts.User, only where acting depends on the account not
+                              being suspended (bid_place, bid_revise) and in the suspension
+                              itself, which then withdraws the open bids below it
     1. job                    jobs.Job
     2. bid                    bids.Bid (written only under its job's lock)
     3. contract               contracts.Contract

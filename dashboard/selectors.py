@@ -74,7 +74,7 @@ def _homeowner(user, now) -> list[Todo]:
             f"Fund milestone {ms.position} “{ms.title}” ({ms.contract.job.title}): {_money(ms.total_due_cents)}",
             _contract_url(ms.contract_id, f"#milestone-{ms.pk}"), "Fund", note="The contractor starts once it is in escrow."))
     for row in (Question.objects.filter(job__homeowner=user, job__status=Job.Status.OPEN, answered_at__isnull=True,
-                                        hidden=False).values("job", "job__title").annotate(n=Count("pk")).order_by("job__title")):
+                                        hidden_at__isnull=True).values("job", "job__title").annotate(n=Count("pk")).order_by("job__title")):
         n = row["n"]
         items.append(Todo(f"Answer {n} question{'s' if n != 1 else ''} on “{row['job__title']}”",
                           reverse("jobs:detail", args=[row["job"]]) + "#questions", "Answer"))

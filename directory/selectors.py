@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import ContractorProfile, User
-from accounts.selectors import public_contractors
+from accounts.selectors import contractors_seen_by
 from contracts.models import Contract, Milestone
 from credentials.models import Credential
 from credentials.selectors import prefetch_public
@@ -42,9 +42,10 @@ def directory(*, category="", zip_code="", radius_miles=None, min_rating=None, v
             .prefetch_related(prefetch_public()))
 
 
-def public_profile(user_id) -> ContractorProfile:
-    """A listed contractor's profile with its logo and metrics row; 404 for anyone else."""
-    return get_object_or_404(public_contractors().select_related(*PROFILE_EXTRAS), user_id=user_id)
+def public_profile(user_id, viewer=None) -> ContractorProfile:
+    """A listed contractor's profile with its logo and metrics row; 404 for anyone else, but
+    its owner and staff still open one removed by moderators or suspended (and see why)."""
+    return get_object_or_404(contractors_seen_by(viewer, user_id).select_related(*PROFILE_EXTRAS), user_id=user_id)
 
 
 def metrics_of(profile: ContractorProfile) -> Metrics:
@@ -66,7 +67,7 @@ def logos_for(user_ids) -> dict:
 def invitable_jobs(user) -> list[Job]:
     if not (user.is_authenticated and user.is_homeowner):
         return []
-    return list(Job.objects.filter(homeowner=user, status=Job.Status.OPEN).only("id", "title").order_by("-created_at"))
+    return list(Job.objects.filter(homeowner=user, status=Job.Status.OPEN, hidden_at__isnull=True).only("id", "title").order_by("-created_at"))
 
 
 def portfolio_of(contractor_id) -> list:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 import audit
 from accounts.models import ContractorProfile, User
+from accounts.services import require_not_suspended
 from core.exceptions import Conflict, InvalidState, PermissionDenied, RateLimited, ValidationFailed
 from jobs.images import clean_image
 from jobs.models import Job
@@ -27,7 +28,9 @@ def invitations_enabled(contractor) -> bool:
 def invitation_send(*, actor, contractor_id, job_id, request=None) -> Invitation:
     if not actor.is_homeowner:
         raise PermissionDenied("Only homeowners invite contractors to bid.")
-    contractor = User.objects.filter(pk=contractor_id, role=User.Role.CONTRACTOR, is_active=True).first()
+    require_not_suspended(actor)
+    contractor = User.objects.filter(pk=contractor_id, role=User.Role.CONTRACTOR, is_active=True,
+                                     suspended_at__isnull=True).first()
     if contractor is None:
         raise ValidationFailed("This contractor cannot be invited.",
                                fields={"contractor": ["No listed contractor has this id."]})
@@ -39,7 +42,7 @@ def invitation_send(*, actor, contractor_id, job_id, request=None) -> Invitation
         job = Job.objects.select_for_update().filter(pk=job_id, homeowner=actor).first()
         if job is None:
             raise ValidationFailed("Choose one of your jobs.", fields={"job": ["Choose one of your open jobs."]})
-        if job.status != Job.Status.OPEN:
+        if job.status != Job.Status.OPEN or job.hidden_at is not None:
             raise InvalidState("Only a job that is open for bids can take invitations.")
         now = timezone.now()
         recent = Invitation.objects.filter(homeowner=actor, created_at__gte=now - RATE_WINDOW)

@@ -32,7 +32,7 @@ def directory(request):
 
 
 def contractor_profile(request, user_id):
-    profile = selectors.public_profile(user_id)
+    profile = selectors.public_profile(user_id, viewer=request.user)
     context = {"profile": profile, "standing": standing_of(profile.user_id), "metrics": selectors.metrics_of(profile),
                "logo": selectors.logo_of(profile.user), "own_profile": request.user.pk == profile.user_id,
                "invitations_enabled": services.invitations_enabled(profile.user),

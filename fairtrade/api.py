@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("analytics.api")),
     path("", include("messaging.api")),
     path("", include("webhooks.api")),
+    path("", include("moderation.api")),
     # Last: any other /api/v1/ path answers the JSON error shape, also under DEBUG.
     re_path(r"^", api_not_found, name="api-not-found"),
 ]

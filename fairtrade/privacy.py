@@ -22,13 +22,14 @@ from directory import privacy as directory
 from disputes import privacy as disputes
 from jobs import privacy as jobs
 from messaging import privacy as messaging
+from moderation import privacy as moderation
 from notifications import privacy as notifications
 from payments import privacy as payments
 from reviews import privacy as reviews
 from webhooks import privacy as webhooks
 
-CONTRIBUTORS = (accounts, credentials, directory, jobs, bids, contracts, payments, disputes, reviews, messaging, webhooks,
-                notifications, analytics, audit)
+CONTRIBUTORS = (accounts, credentials, directory, jobs, bids, contracts, payments, disputes, reviews, messaging,
+                moderation, webhooks, notifications, analytics, audit)
 
 
 def erasure_blockers(user):

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),
+    path("", include("moderation.urls")),
     path("api/v1/", include("fairtrade.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -36,8 +36,8 @@ class JobPhotoInline(admin.TabularInline):
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ("body", "answer", "asked_by", "hidden", "created_at")
-    readonly_fields = ("body", "answer", "asked_by", "created_at")
+    fields = ("body", "answer", "asked_by", "hidden_reason", "created_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -55,12 +55,12 @@ class JobAdmin(admin.ModelAdmin):
     raw_id_fields = ("homeowner",)
     readonly_fields = (
         "id", "homeowner", "status", "city", "state", "latitude", "longitude", "published_at", "bidding_closed_at",
-        "awarded_at", "cancelled_at", "created_at", "updated_at",
+        "awarded_at", "cancelled_at", "hidden_at", "hidden_reason", "created_at", "updated_at",
     )
     fields = (
         "id", "homeowner", "status", "title", "description", "category", "zip_code", "city", "state", "address",
         "budget_min_cents", "budget_max_cents", "currency", "desired_start", "bidding_deadline", "published_at",
-        "bidding_closed_at", "awarded_at", "cancelled_at", "created_at", "updated_at",
+        "bidding_closed_at", "awarded_at", "cancelled_at", "hidden_at", "hidden_reason", "created_at", "updated_at",
     )
     inlines = [JobPhotoInline, QuestionInline]
     actions = ["cancel_jobs"]
@@ -112,12 +112,21 @@ class JobPhotoAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ("short_body", "job", "asked_by", "answered", "hidden", "created_at")
-    list_filter = ("hidden", ("answered_at", admin.EmptyFieldListFilter))
+    """Read-only: removing a question is a moderation action (admin → Reports), which goes
+    through jobs.services.question_hide with a reason and an audit entry."""
+
+    list_display = ("short_body", "job", "asked_by", "answered", "removed", "created_at")
+    list_filter = (("hidden_at", admin.EmptyFieldListFilter), ("answered_at", admin.EmptyFieldListFilter))
     search_fields = ("body", "answer", "job__title", "asked_by__email")
     list_select_related = ("job", "asked_by")
-    list_editable = ("hidden",)
-    readonly_fields = ("job", "asked_by", "body", "answer", "answered_at", "created_at")
+    readonly_fields = ("job", "asked_by", "body", "answer", "answered_at", "hidden_at", "hidden_reason", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description="Removed by moderators")
+    def removed(self, question):
+        return question.hidden_at is not None
 
     def has_add_permission(self, request):
         return False

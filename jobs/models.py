@@ -74,6 +74,11 @@ class Job(BaseModel):
     bidding_closed_at = models.DateTimeField(null=True, blank=True)
     awarded_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Removed by moderators (moderation app, through services.job_hide): gone from the board,
+    # the page and the API for everyone but its owner (who sees why) and staff. Its status
+    # does not change: staff cancel a job separately.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=500, blank=True)
     # Maintained by jobs.search on PostgreSQL (weighted title + description); null on SQLite,
     # where the board falls back to icontains.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
@@ -89,9 +94,12 @@ class Job(BaseModel):
             # Bounding-box prefilter of the distance filter, on open jobs only. It also carries
             # every column the board filters and sorts on within the box, so the page's ids come
             # from an index-only scan (core.pagination.CappedPaginator); checked with EXPLAIN
-            # ANALYZE on 100,000 jobs (README, Performance).
+            # ANALYZE on 100,000 jobs (README, Performance). Jobs removed by moderators are left
+            # out of the index as they are out of the board, so the board's
+            # `status = 'open' AND hidden_at IS NULL` still matches the predicate.
             models.Index(
-                fields=["latitude", "longitude"], name="job_open_geo_cover_idx", condition=Q(status="open"),
+                fields=["latitude", "longitude"], name="job_open_geo_cover_idx",
+                condition=Q(status="open", hidden_at__isnull=True),
                 include=["id", "published_at", "created_at", "category", "budget_min_cents", "budget_max_cents"],
             ),
             GinIndex(fields=["search_vector"], name="job_search_gin_idx"),
@@ -104,6 +112,7 @@ class Job(BaseModel):
             models.CheckConstraint(condition=Q(budget_max_cents__lte=MAX_AMOUNT_CENTS), name="job_budget_max_cap"),
             models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="job_status_valid"),
             models.CheckConstraint(condition=~Q(currency=""), name="job_currency_set"),
+            models.CheckConstraint(condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""), name="job_hidden_has_reason"),
         ]
 
     def __str__(self):
@@ -161,11 +170,16 @@ class Question(BaseModel):
     body = models.TextField(max_length=1000)
     answer = models.TextField(max_length=2000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    hidden = models.BooleanField(default=False, help_text="Hidden by staff: not shown on the job.")
+    # Removed by moderators (services.question_hide): shown to nobody but its asker (with the
+    # reason) and staff.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["job", "created_at"], name="question_job_created_idx")]
+        constraints = [models.CheckConstraint(condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                                              name="question_hidden_has_reason")]
 
     def __str__(self):
         return self.body[:60]

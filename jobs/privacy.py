@@ -36,6 +36,7 @@ def export(user) -> dict:
             "published_at": job.published_at,
             "awarded_at": job.awarded_at,
             "cancelled_at": job.cancelled_at,
+            "removed_by_moderators": job.hidden_reason,
             "photos": [{"caption": p.caption, "content_type": p.content_type, "size_bytes": p.size_bytes,
                         "uploaded_at": p.created_at} for p in job.photos.all()],
             # Questions on your job are public; who asked is never shown, here neither.
@@ -43,7 +44,7 @@ def export(user) -> dict:
                            "answered_at": q.answered_at} for q in job.questions.all()],
         } for job in jobs],
         "questions_asked": rows(Question.objects.filter(asked_by=user).order_by("created_at"),
-                                "job__title", "body", "answer", "created_at", "answered_at", "hidden"),
+                                "job__title", "body", "answer", "created_at", "answered_at", "hidden_reason"),
     }
 
 

@@ -39,16 +39,18 @@ def _is_bidder(user):
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
-    """Open jobs for everyone; any status for the owner, staff, and contractors with a live bid on it."""
+    """Open jobs for everyone; any status for the owner, staff, and contractors with a live bid on it.
+    A job removed by moderators is seen only by its owner (who is told why) and staff."""
     jobs = Job.objects.all()
     if user is None or not user.is_authenticated:
-        return jobs.filter(status=Job.Status.OPEN)
+        return jobs.filter(status=Job.Status.OPEN, hidden_at__isnull=True)
     if user.is_staff:
         return jobs
     if user.is_contractor:
         # Drafts are never shown to bidders (a job goes back to draft when no bids came).
-        return jobs.filter(Q(status=Job.Status.OPEN) | (~Q(status=Job.Status.DRAFT) & Q(_is_bidder(user))))
-    return jobs.filter(Q(status=Job.Status.OPEN) | Q(homeowner=user))
+        return jobs.filter(Q(status=Job.Status.OPEN) | (~Q(status=Job.Status.DRAFT) & Q(_is_bidder(user))),
+                           hidden_at__isnull=True)
+    return jobs.filter((Q(status=Job.Status.OPEN) & Q(hidden_at__isnull=True)) | Q(homeowner=user))
 
 
 def _detail_queryset(user) -> QuerySet[Job]:
@@ -101,10 +103,15 @@ def photos_prefetch() -> Prefetch:
 
 
 def questions_for(user, job: Job) -> QuerySet[Question]:
-    """Public Q&A; the asker is never part of what is shown (only staff see it, in admin)."""
+    """Public Q&A; the asker is never part of what is shown (only staff see it, in admin).
+    A question removed by moderators stays visible to its asker (with the reason) and staff."""
     questions = Question.objects.filter(job=job)
-    if not (user is not None and user.is_authenticated and user.is_staff):
-        questions = questions.filter(hidden=False)
+    signed_in = user is not None and user.is_authenticated
+    if not (signed_in and user.is_staff):
+        shown = Q(hidden_at__isnull=True)
+        if signed_in:
+            shown |= Q(asked_by=user)
+        questions = questions.filter(shown)
     return questions.order_by("created_at")
 
 
@@ -135,7 +142,8 @@ def _distance_expression(lat: float, lon: float):
 
 def board(filters: BoardFilters, *, user=None) -> QuerySet[Job]:
     """Open jobs matching the filters, ordered by `filters.sort`; constant number of queries."""
-    jobs = Job.objects.filter(status=Job.Status.OPEN).select_related("category").prefetch_related(photos_prefetch())
+    jobs = (Job.objects.filter(status=Job.Status.OPEN, hidden_at__isnull=True).select_related("category")
+            .prefetch_related(photos_prefetch()))
     jobs = apply_search(jobs, filters.q)
     if filters.categories:
         slugs = [c.slug if isinstance(c, Category) else c for c in filters.categories]

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 import audit
+from accounts.services import clean_moderation_reason, require_moderator, require_not_suspended
 from core import outbox
 from core.contact import contact_details_in, describe
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
@@ -92,6 +93,7 @@ def _validated_terms(data: dict, *, check_deadline: bool) -> dict:
 def job_create(*, actor, publish: bool = False, request=None, **data) -> Job:
     if actor is None or not actor.is_homeowner:
         raise PermissionDenied("Only homeowner accounts can post jobs.")
+    require_not_suspended(actor)
     if not actor.profile_complete:
         raise InvalidState("Finish your profile (your home's ZIP code) before posting a job.")
     terms = _validated_terms(data, check_deadline=True)
@@ -107,6 +109,7 @@ def job_create(*, actor, publish: bool = False, request=None, **data) -> Job:
 def job_update(*, actor, job: Job, request=None, **data) -> Job:
     job = _lock(job)
     _require_owner(actor, job)
+    require_not_suspended(actor)
     if job.status == Job.Status.OPEN and job.bids.exclude(status="withdrawn").exists():
         raise InvalidState("Bids have arrived, so the job can no longer be edited. Cancel it to start over.")
     if job.status not in (Job.Status.DRAFT, Job.Status.OPEN):
@@ -133,6 +136,9 @@ def job_update(*, actor, job: Job, request=None, **data) -> Job:
 def job_publish(*, actor, job: Job, request=None) -> Job:
     job = _lock(job)
     _require_owner(actor, job)
+    require_not_suspended(actor)
+    if job.hidden_at is not None:
+        raise InvalidState(f"This job was removed by moderators and cannot be published: {job.hidden_reason}")
     check_transition(Job.TRANSITIONS, job.status, Job.Status.OPEN, label="job")
     if problems := rules.deadline_errors(job.bidding_deadline):
         raise ValidationFailed(
@@ -253,8 +259,9 @@ def _refuse_contact_details(text: str, field: str) -> None:
 def question_ask(*, actor, job: Job, body: str, request=None) -> Question:
     if actor is None or not actor.is_contractor:
         raise PermissionDenied("Only contractors can ask questions about a job.")
+    require_not_suspended(actor)
     job = _lock(job)
-    if job.status != Job.Status.OPEN:
+    if job.status != Job.Status.OPEN or job.hidden_at is not None:
         raise InvalidState("Questions can only be asked while the job is open for bids.")
     body = (body or "").strip()
     if len(body) < 5 or len(body) > 1000:
@@ -272,6 +279,9 @@ def question_answer(*, actor, question: Question, answer: str, request=None) -> 
     # of=("self",): the question row only; the job is read, not locked (core.locks).
     question = Question.objects.select_for_update(of=("self",)).select_related("job").get(pk=question.pk)
     _require_owner(actor, question.job)
+    require_not_suspended(actor)
+    if question.hidden_at is not None:
+        raise InvalidState("This question was removed by moderators; it cannot be answered.")
     if question.job.status in (Job.Status.CANCELLED, Job.Status.COMPLETED):
         raise InvalidState("This job is closed; questions can no longer be answered.")
     answer = (answer or "").strip()
@@ -282,4 +292,35 @@ def question_answer(*, actor, question: Question, answer: str, request=None) -> 
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_at", "updated_at"])
     audit.record(actor, "job.question_answered", question, request, job=str(question.job_id))
+    return question
+
+
+# --- Moderation (called by the moderation app's services) ------------------------------
+@transaction.atomic
+def job_hide(*, actor, job_id, reason: str, request=None) -> Job:
+    """Staff remove a job from the board, its page and the API for everyone but its owner
+    (who sees the reason) and staff. Its status is unchanged: cancelling is a separate step."""
+    require_moderator(actor)
+    reason = clean_moderation_reason(reason)
+    job = Job.objects.select_for_update().get(pk=job_id)
+    if job.hidden_at is not None:
+        raise InvalidState("This job was already removed by moderators.")
+    job.hidden_at = timezone.now()
+    job.hidden_reason = reason
+    job.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])  # post_save clears the page cache
+    audit.record(actor, "job.hidden", job, request, reason=reason, status=job.status)
+    return job
+
+
+@transaction.atomic
+def question_hide(*, actor, question_id, reason: str, request=None) -> Question:
+    require_moderator(actor)
+    reason = clean_moderation_reason(reason)
+    question = Question.objects.select_for_update().get(pk=question_id)
+    if question.hidden_at is not None:
+        raise InvalidState("This question was already removed by moderators.")
+    question.hidden_at = timezone.now()
+    question.hidden_reason = reason
+    question.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    audit.record(actor, "job.question_hidden", question, request, job=str(question.job_id), reason=reason)
     return question

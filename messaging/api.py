@@ -34,13 +34,25 @@ class ContractMessageSerializer(serializers.ModelSerializer):
     contract = serializers.UUIDField(source="contract_id", read_only=True)
     author = serializers.SerializerMethodField()
     attachments = MessageAttachmentSerializer(many=True, read_only=True)
+    removed_by_moderators = serializers.SerializerMethodField(
+        help_text="The moderators' reason when the message was removed (only its author and staff still get it: "
+                  "body and attachments empty for the author); else null.")
 
     class Meta:
         model = Message
-        fields = ["id", "contract", "author", "body", "attachments", "created_at"]
+        fields = ["id", "contract", "author", "body", "attachments", "created_at", "removed_by_moderators"]
 
     def get_author(self, obj) -> dict:
         return {"id": str(obj.author_id), "display_name": obj.author.display_name}
+
+    def get_removed_by_moderators(self, obj) -> str | None:
+        return obj.hidden_reason if obj.hidden_at else None
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if obj.hidden_at and not self.context["request"].user.is_staff:
+            data["body"], data["attachments"] = "", []
+        return data
 
 
 class ContractMessageInSerializer(serializers.Serializer):
@@ -61,7 +73,7 @@ class ThreadView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Message.objects.none()
         contract = selectors.thread_contract_for(self.request.user, self.kwargs["pk"])
-        return selectors.messages_of(contract)
+        return selectors.messages_of(contract, self.request.user)
 
     @extend_schema(request={"application/json": ContractMessageInSerializer, "multipart/form-data": ContractMessageInSerializer},
                    responses={201: ContractMessageSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
@@ -74,7 +86,7 @@ class ThreadView(generics.ListAPIView):
         # (the first response, replayed) before it reaches this view.
         message = services.message_post(actor=request.user, contract_id=contract.pk,
                                         body=data.validated_data.get("body", ""), files=files, request=request)
-        message = selectors.messages_of(contract).get(pk=message.pk)
+        message = selectors.messages_of(contract, request.user).get(pk=message.pk)
         return Response(ContractMessageSerializer(message, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 

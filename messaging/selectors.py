@@ -34,10 +34,19 @@ def can_write(user, contract) -> bool:
     return user.is_authenticated and user.pk in (contract.homeowner_id, contract.contractor_id)
 
 
-def messages_of(contract) -> QuerySet[Message]:
-    """The thread, oldest first, with authors and attachments in a fixed number of queries."""
+def shown_to(user) -> Q:
+    """Messages removed by moderators are gone for the other party; their author (who sees
+    the reason) and staff still get them."""
+    if user is not None and user.is_authenticated and user.is_staff:
+        return Q()
+    return Q(hidden_at__isnull=True) | Q(author_id=getattr(user, "pk", None))
+
+
+def messages_of(contract, viewer) -> QuerySet[Message]:
+    """The thread as `viewer` sees it, oldest first, with authors and attachments in a fixed
+    number of queries."""
     return (
-        Message.objects.filter(contract=contract)
+        Message.objects.filter(shown_to(viewer), contract=contract)
         .select_related("author", "author__contractor_profile")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("created_at")))
         .annotate(citation_count=Count("citations"))
@@ -56,7 +65,7 @@ def unread_threads(user) -> list[tuple[Contract, int]]:
         return []
     read = ThreadRead.objects.filter(contract=OuterRef("contract"), user=user, last_read_at__gte=OuterRef("created_at"))
     rows = (
-        Message.objects.filter(Q(contract__homeowner=user) | Q(contract__contractor=user))
+        Message.objects.filter(Q(contract__homeowner=user) | Q(contract__contractor=user), hidden_at__isnull=True)
         .exclude(author=user).exclude(Exists(read))
         .values("contract", "contract__job__title").annotate(unread=Count("pk")).order_by("contract")
     )
@@ -66,6 +75,8 @@ def unread_threads(user) -> list[tuple[Contract, int]]:
 def attachment_for(user, pk) -> Attachment:
     attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
     thread_contract_for(user, attachment.message.contract_id)  # 404 unless the reader may see the thread
+    if not Message.objects.filter(shown_to(user), pk=attachment.message_id).exists():
+        raise Http404  # its message was removed by moderators
     return attachment
 
 

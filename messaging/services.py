@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 import audit
+from accounts.services import clean_moderation_reason, require_moderator, require_not_suspended
 from contracts.models import Contract
 from core import outbox
 from core.exceptions import InvalidState, PermissionDenied, ValidationFailed
 from disputes.models import Dispute
 from disputes.services.opening import clean_files
 from notifications import notify
+from notifications.services import redact_target
 
 from .models import Attachment, Citation, Message, ThreadRead
 
@@ -50,6 +52,7 @@ def message_post(*, actor, contract_id, body: str, files=(), request=None) -> Me
     with transaction.atomic():
         contract = Contract.objects.select_related("job", "homeowner", "contractor").get(pk=contract_id)
         role = _party(contract, actor)
+        require_not_suspended(actor)
         if contract.status not in WRITABLE:
             raise InvalidState("This contract was cancelled; its messages can still be read but not answered.")
         message = Message.objects.create(contract=contract, author=actor, body=body)
@@ -114,3 +117,20 @@ def message_cite(*, actor, dispute_id, message_id, request=None) -> Citation:
     if created:
         audit.record(actor, "dispute.message_cited", dispute, request, message=str(message.pk))
     return citation
+
+
+@transaction.atomic
+def message_hide(*, actor, message_id, reason: str, request=None) -> Message:
+    """Staff remove a message (moderation): the other party no longer sees it, its files or
+    the excerpt in their notification; the author sees the reason in its place."""
+    require_moderator(actor)
+    reason = clean_moderation_reason(reason)
+    message = Message.objects.select_for_update().get(pk=message_id)
+    if message.hidden_at is not None:
+        raise InvalidState("This message was already removed by moderators.")
+    message.hidden_at = timezone.now()
+    message.hidden_reason = reason
+    message.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    redact_target(message, "A message was removed by moderators.")
+    audit.record(actor, "message.hidden", message, request, contract=str(message.contract_id), reason=reason)
+    return message

@@ -18,7 +18,7 @@ from .forms import MessageForm
 
 def _thread_context(request, contract, form=None):
     writer = selectors.can_write(request.user, contract)
-    thread = list(selectors.messages_of(contract))
+    thread = list(selectors.messages_of(contract, request.user))
     read_before = selectors.last_read_at(request.user, contract) if writer else None
     if writer:
         services.thread_mark_read(actor=request.user, contract=contract)
@@ -27,6 +27,7 @@ def _thread_context(request, contract, form=None):
         "thread": thread,
         "read_before": read_before,
         "can_write": writer and contract.status in services.WRITABLE,
+        "can_report": writer,  # a party reports the other party's messages (moderation)
         "form": form or MessageForm(),
         "open_dispute": selectors.open_dispute_of(contract) if writer else None,
     }

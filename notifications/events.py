@@ -194,6 +194,23 @@ _EVENTS = [
           CONTRACTOR, fields=("kind", "expires_on", "days_left"), sms=True, sms_template=True, group="Credentials"),
     Event("bid.invited", "Invitation to bid", "A homeowner invited you to bid on their job.",
           CONTRACTOR, fields=("homeowner_name", "job_title", "place", "bidding_deadline"), group="Jobs and bids"),
+    # --- Moderation (the moderation app): about the person's own account and content, so
+    # always emailed. The reporter is never named, and neither amounts nor bidders appear.
+    Event("moderation.content_removed", "Content removed by moderators",
+          "Our moderators removed something you posted, with their reason.",
+          ANYONE, fields=("kind", "reason"), optional=("title",), essential=True, group="Account and security"),
+    Event("moderation.warning", "Warning from moderators", "Our moderators warned you about something you posted.",
+          ANYONE, fields=("reason",), optional=("kind",), essential=True, group="Account and security"),
+    Event("account.suspended", "Account suspended", "Our moderators suspended your account, with their reason.",
+          ANYONE, fields=("reason", "bids_withdrawn"), optional=("jobs",), essential=True,
+          group="Account and security"),
+    Event("account.reinstated", "Account reinstated", "Our moderators lifted the suspension of your account.",
+          ANYONE, optional=("note",), essential=True, group="Account and security"),
+    # A suspended contractor's open bids are withdrawn: the homeowner learns a bid is gone and
+    # how many are left, never whose or for how much.
+    Event("bid.withdrawn_by_moderators", "Bid withdrawn by moderators",
+          "A bid on your job was withdrawn because our moderators suspended the contractor's account.",
+          HOMEOWNER, fields=("job_title", "bid_count"), group="Jobs and bids"),
 ]
 
 EVENTS: dict[str, Event] = {event.key: event for event in _EVENTS}

@@ -92,6 +92,14 @@ def notify(event: str, recipients, context: dict | None = None, target=None, *, 
     return created
 
 
+def redact_target(target, text: str) -> int:
+    """Content removed by moderators: notifications about it keep their title and link but
+    no longer quote it, and a batched email not yet written about it is dropped."""
+    target_type, target_id = _target(target)
+    return Notification.objects.filter(target_type=target_type, target_id=target_id).update(
+        body=text, email_pending=False, updated_at=timezone.now())
+
+
 def sms_send_direct(*, recipient, to: str, event: str, body: str) -> NotificationDelivery:
     """An SMS that is not a notification (the one-time phone code): same delivery path,
     so it is sent by a task after commit, retried and never sent twice."""

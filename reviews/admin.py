@@ -1,5 +1,6 @@
 """Staff moderation of reviews: hide with a reason (kept, audited, shown publicly as
-"removed by staff: reason"), and the reports parties send."""
+"removed by staff: reason"). Reports about reviews are in the moderation queue (admin →
+Reports), whose "hide" calls the same service."""
 
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
@@ -7,31 +8,19 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from core.exceptions import ApplicationError
+from moderation import services as moderation
 
-from . import services
 from .forms import HideForm
-from .models import Review, ReviewReport
-
-
-class ReportInline(admin.TabularInline):
-    model = ReviewReport
-    fields = ("reporter", "reason", "created_at", "handled_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import Review
 
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("short_id", "subject", "author", "rating", "status", "after_dispute", "open_reports", "created_at")
+    list_display = ("short_id", "subject", "author", "rating", "status", "after_dispute", "created_at")
     list_filter = ("status", "rating", "after_dispute")
     search_fields = ("=id", "subject__email", "author__email", "body")
     list_select_related = ("subject", "author")
     readonly_fields = [f.name for f in Review._meta.fields]
-    inlines = [ReportInline]
     change_form_template = "admin/disputes/review_change_form.html"
 
     def has_add_permission(self, request):
@@ -40,19 +29,9 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_queryset(self, request):
-        from django.db.models import Count, Q
-
-        return super().get_queryset(request).annotate(
-            _open_reports=Count("reports", filter=Q(reports__handled_at__isnull=True)))
-
     @admin.display(description="review")
     def short_id(self, obj):
         return str(obj.pk)[:8]
-
-    @admin.display(description="open reports", ordering="_open_reports")
-    def open_reports(self, obj):
-        return obj._open_reports
 
     def get_urls(self):
         return [path("<uuid:object_id>/hide/", self.admin_site.admin_view(self.hide_view), name="reviews_review_hide"),
@@ -65,8 +44,9 @@ class ReviewAdmin(admin.ModelAdmin):
         form = HideForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.review_hide(actor=request.user, review_id=review.pk, reason=form.cleaned_data["reason"],
-                                     request=request)
+                # The same decision as in the report queue: removed, the author told why, open reports closed.
+                moderation.content_hide(actor=request.user, target_kind="review", target_id=review.pk,
+                                        reason=form.cleaned_data["reason"], request=request)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -75,19 +55,3 @@ class ReviewAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": review,
                    "title": "Remove review", "form": form, "review": review}
         return TemplateResponse(request, "admin/disputes/review_hide.html", context)
-
-
-@admin.register(ReviewReport)
-class ReviewReportAdmin(admin.ModelAdmin):
-    list_display = ("review", "reporter", "reason", "created_at", "handled_at")
-    list_filter = (("handled_at", admin.EmptyFieldListFilter),)
-    list_select_related = ("review", "reporter")
-    readonly_fields = ("review", "reporter", "reason", "created_at", "handled_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-

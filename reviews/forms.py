@@ -15,10 +15,6 @@ class ReplyForm(forms.Form):
                            help_text="You can reply once; it is shown under the review.")
 
 
-class ReportForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, label="What is wrong?")
-
-
 class HideForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="Shown publicly as “removed by staff: reason”. Kept in the audit log.")

@@ -65,20 +65,3 @@ class Review(BaseModel):
 
     def __str__(self):
         return f"Review {str(self.pk)[:8]} ({self.rating}/5, {self.status})"
-
-
-class ReviewReport(BaseModel):
-    """Someone flags a published review for staff to look at."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=1000)
-    handled_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["handled_at", "-created_at"], name="review_report_open_idx")]
-        constraints = [models.UniqueConstraint(fields=["review", "reporter"], name="review_report_once")]
-
-    def __str__(self):
-        return f"Report on {self.review_id}"

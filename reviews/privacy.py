@@ -1,9 +1,9 @@
-"""The reviews app's personal data (core.privacy): reviews written, reviews received (only
-once published: double-blind holds here too) and reports made."""
+"""The reviews app's personal data (core.privacy): reviews written and reviews received (only
+once published: double-blind holds here too). Reports made are the moderation app's."""
 
 from core.privacy import Blocker, rows
 
-from .models import Review, ReviewReport
+from .models import Review
 
 
 def export(user) -> dict:
@@ -21,8 +21,6 @@ def export(user) -> dict:
                                 "contract__job__title", "rating", "body", "status", "created_at", "published_at",
                                 "reply_body", "hidden_reason"),
         "reviews_received": received,
-        "reviews_reported": rows(ReviewReport.objects.filter(reporter=user).order_by("created_at"),
-                                 "review__contract__job__title", "reason", "created_at", "handled_at"),
     }
 
 

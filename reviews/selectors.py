@@ -5,6 +5,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import ContractorProfile
+from accounts.selectors import listed
 from core.geo import lookup_zip, zips_within
 
 from .models import Review
@@ -39,7 +40,7 @@ def contractors_directory(*, category: str = "", zip_code: str = "", radius_mile
     """Public contractor profiles, filtered. Distance is measured between ZIP centroids:
     contractors store a ZIP, not a position. Without radius_miles a contractor matches a
     ZIP inside their own service radius."""
-    profiles = (ContractorProfile.objects.filter(user__is_active=True).exclude(business_name="")
+    profiles = (listed(ContractorProfile.objects.all())
                 .select_related("user").prefetch_related("trades")
                 .order_by(F("rating_avg").desc(nulls_last=True), "-rating_count", "business_name", "pk"))
     if category:

@@ -1,5 +1,5 @@
-"""Every review write: submit, publish (both in, or the window closed), reply, report,
-staff hide. Publication and the contractor's rating aggregates change in one transaction."""
+"""Every review write: submit, publish (both in, or the window closed), reply, staff hide
+(reports are the moderation app's, for every kind of content). Publication and the contractor's rating aggregates change in one transaction."""
 
 import logging
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,13 +11,14 @@ from django.utils import timezone
 
 import audit
 from accounts.models import ContractorProfile
+from accounts.services import require_moderator, require_not_suspended
 from contracts.models import Contract
 from core import outbox
 from core.exceptions import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from core.fsm import check_transition
 from disputes.models import Dispute
 
-from .models import REVIEW_WINDOW, Review, ReviewReport
+from .models import REVIEW_WINDOW, Review
 
 logger = logging.getLogger(__name__)
 BODY_MAX = 2000
@@ -109,6 +110,7 @@ def review_submit(*, actor, contract_id, rating, body: str, request=None) -> Rev
             "job", "homeowner", "contractor").get(pk=contract_id)
         if actor is None or actor.pk not in (contract.homeowner_id, contract.contractor_id):
             raise PermissionDenied("Only the homeowner and the contractor of this contract can review it.")
+        require_not_suspended(actor)
         window = review_window(contract)
         if window is None:
             raise InvalidState("You can review once the contract is completed or its dispute is resolved.")
@@ -159,6 +161,7 @@ def review_reply(*, actor, review_id, body: str, request=None) -> Review:
         review = Review.objects.select_for_update().get(pk=review_id)
         if actor is None or actor.pk != review.subject_id:
             raise PermissionDenied("Only the person reviewed can reply.")
+        require_not_suspended(actor)
         if review.status != Review.Status.PUBLISHED:
             raise InvalidState("You can reply once the review is published.")
         if review.replied_at:
@@ -171,8 +174,7 @@ def review_reply(*, actor, review_id, body: str, request=None) -> Review:
 
 
 def review_hide(*, actor, review_id, reason: str, request=None) -> Review:
-    if actor is None or not actor.is_staff:
-        raise PermissionDenied("Only staff can remove a review.")
+    require_moderator(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("Give the reason: it is shown in place of the review.",
@@ -190,30 +192,6 @@ def review_hide(*, actor, review_id, reason: str, request=None) -> Review:
         review.hidden_at = now
         review.published_at = review.published_at or now  # the removal notice is public from now on
         review.save()
-        ReviewReport.objects.filter(review=review, handled_at__isnull=True).update(handled_at=now, updated_at=now)
         audit.record(actor, "review.hidden", review, request=request, reason=reason, previous_status=was)
         refresh_rating(review.subject_id)
     return review
-
-
-def review_report(*, actor, review_id, reason: str, request=None) -> ReviewReport:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied("Log in to report a review.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("Tell us what is wrong with this review.", fields={"reason": ["Required."]})
-    if len(reason) > 1000:
-        raise ValidationFailed("At most 1000 characters.", fields={"reason": ["At most 1000 characters."]})
-    with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review_id)
-        if review.status != Review.Status.PUBLISHED:
-            raise InvalidState("Only a published review can be reported.")
-        if actor.pk == review.author_id:
-            raise PermissionDenied("You cannot report your own review.")
-        try:
-            with transaction.atomic():
-                report = ReviewReport.objects.create(review=review, reporter=actor, reason=reason)
-        except IntegrityError as exc:
-            raise Conflict("You have already reported this review; our staff will look at it.") from exc
-        audit.record(actor, "review.reported", review, request=request, report=str(report.pk))
-    return report

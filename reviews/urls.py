@@ -7,6 +7,5 @@ app_name = "reviews"
 urlpatterns = [
     path("contracts/<uuid:contract_id>/review/", views.write, name="write"),
     path("reviews/<uuid:review_id>/reply/", views.reply, name="reply"),
-    path("reviews/<uuid:review_id>/report/", views.report, name="report"),
     path("users/<uuid:user_id>/reviews/", views.user_reviews, name="user"),
 ]

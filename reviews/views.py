@@ -12,7 +12,7 @@ from core.exceptions import ApplicationError
 from jobs.web import errors_to_form
 
 from . import selectors, services
-from .forms import ReplyForm, ReportForm, ReviewForm
+from .forms import ReplyForm, ReviewForm
 
 
 @login_required
@@ -63,22 +63,4 @@ def reply(request, review_id):
             messages.success(request, "Reply published.")
     else:
         messages.error(request, "Write your reply (at most 2000 characters).")
-    return redirect("reviews:user", user_id=review.subject_id)
-
-
-@login_required
-@require_POST
-def report(request, review_id):
-    review = selectors.public_review(review_id)
-    form = ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_report(actor=request.user, review_id=review.pk, reason=form.cleaned_data["reason"],
-                                   request=request)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Thanks for telling us. Our staff will look at this review.")
-    else:
-        messages.error(request, "Tell us what is wrong with this review (at most 1000 characters).")
     return redirect("reviews:user", user_id=review.subject_id)

@@ -158,7 +158,9 @@ def _contract_message(user, message_id) -> dict:
 
     contract_id = Message.objects.values_list("contract_id", flat=True).get(pk=message_id)
     contract = message_selectors.thread_contract_for(user, contract_id)
-    message = message_selectors.messages_of(contract).get(pk=message_id)
+    message = message_selectors.messages_of(contract, user).filter(pk=message_id).first()
+    if message is None:
+        raise Http404  # removed by moderators before delivery: the recipient gets nothing
     return {"contract": str(contract.pk), "message": ContractMessageSerializer(message, context=_ctx(user)).data}
 
 

@@ -71,7 +71,8 @@ def world(homeowner, contractor, other_contractor, simulated, api_as, django_cap
 def test_export_has_every_section_and_only_the_persons_data(contractor, homeowner, world):
     data = privacy.personal_data_of(contractor)
     assert list(data) == ["format", "exported_at", "user_id", "accounts", "credentials", "directory", "jobs", "bids", "contracts", "payments",
-                          "disputes", "reviews", "messaging", "webhooks", "notifications", "analytics", "audit"]
+                          "disputes", "reviews", "messaging", "moderation", "webhooks", "notifications", "analytics",
+                          "audit"]
     assert data["accounts"]["account"]["email"] == contractor.email
     assert data["accounts"]["contractor_profile"]["business_name"] == contractor.contractor_profile.business_name
     assert data["accounts"]["api_tokens"][0]["name"] == "test" and "prefix" not in data["accounts"]["api_tokens"][0]
@@ -129,6 +130,28 @@ def test_unpublished_review_of_the_person_is_not_exported(homeowner, contractor,
         contract_services.milestone_approve(actor=homeowner, milestone_id=done.milestones.get().pk)
     review_services.review_submit(actor=homeowner, contract_id=done.pk, rating=2, body="Double-blind text")
     assert "Double-blind text" not in json.dumps(privacy.personal_data_of(contractor), default=str)
+
+
+def test_reports_made_and_suspension_are_exported_never_who_reported_them(homeowner, contractor, other_homeowner,
+                                                                          staff_user, world):
+    from moderation import services as moderation
+
+    moderation.report_create(actor=contractor, target_kind="job", target_id=world["job"].pk, reason="spam",
+                             details="Same job posted five times")
+    moderation.report_create(actor=other_homeowner, target_kind="profile", target_id=contractor.pk,
+                             reason="off_platform_payment", details="Asked me to pay by wire, secret-reporter-note")
+    moderation.user_suspend(actor=staff_user, user_id=contractor.pk, reason="Payment outside the platform.",
+                            target_kind="profile", target_id=contractor.pk)
+    contractor.refresh_from_db()
+    data = privacy.personal_data_of(contractor)["moderation"]
+    assert [(r["about"], r["reason"], r["details"]) for r in data["reports_made"]] == [
+        ("Job", "Spam or advertising", "Same job posted five times")]
+    assert data["moderation_of_your_account"][0]["action"] == "Account suspended"
+    assert data["moderation_of_your_account"][0]["reason"] == "Payment outside the platform."
+    assert data["suspended"]["reason"] == "Payment outside the platform."
+    text = json.dumps(privacy.personal_data_of(contractor), default=str)
+    assert "secret-reporter-note" not in text and other_homeowner.email not in text
+    assert str(other_homeowner.pk) not in text
 
 
 def _zip(content: bytes) -> zipfile.ZipFile:

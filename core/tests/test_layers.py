@@ -26,6 +26,10 @@ LAYERS = {
     # selectors, so they sit on top; lower services only write core.outbox rows.
     "webhooks": 8,
     "dashboard": 9,
+    # Moderation acts on the content of jobs (and their questions), reviews, messaging and
+    # accounts/directory: it hides through each app's own service and suspends through
+    # accounts and bids, so it sits on top, beside the dashboard.
+    "moderation": 9,
 }
 
 # Entry points may call any app's services (ARCHITECTURE.md). Matched against the path

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "webhooks",
     "credentials",
     "directory",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Reports have their own `reason` and kind choices (disputes have a `reason` too).
+    "ENUM_NAME_OVERRIDES": {
+        "ReportReasonEnum": "moderation.models.ReportReason",
+        "ReportTargetKindEnum": "moderation.models.TargetKind",
+    },
 }
 
 # --- Logging and errors ---------------------------------------------------------------

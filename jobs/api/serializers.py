@@ -54,6 +54,8 @@ class JobSerializer(serializers.ModelSerializer):
         required=False, allow_null=True, help_text="Only for the owner, staff and the hired contractor; else absent."
     )
     distance_miles = serializers.SerializerMethodField(help_text="When filtered by zip.")
+    removed_by_moderators = serializers.SerializerMethodField(
+        help_text="The moderators' reason when the job was removed (only its owner and staff still see it); else null.")
 
     class Meta:
         model = Job
@@ -61,7 +63,12 @@ class JobSerializer(serializers.ModelSerializer):
             "id", "title", "description", "category", "zip_code", "city", "state", "address",
             "budget_min_cents", "budget_max_cents", "currency", "desired_start", "bidding_deadline", "status",
             "bid_count", "photos", "created_at", "published_at", "homeowner", "distance_miles",
+            "removed_by_moderators",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_removed_by_moderators(self, job):
+        return job.hidden_reason if job.hidden_at else None
 
     def _user(self):
         request = self.context.get("request")
@@ -105,6 +112,7 @@ class JobSerializer(serializers.ModelSerializer):
             "created_at": _when(job.created_at), "published_at": _when(job.published_at),
             "homeowner": {"id": str(job.homeowner.pk), "display_name": job.homeowner.display_name},
             "distance_miles": self.get_distance_miles(job),
+            "removed_by_moderators": self.get_removed_by_moderators(job),
         })
         return data
 
@@ -129,12 +137,27 @@ class JobPatchSerializer(JobWriteSerializer):
 
 
 class QuestionSerializer(serializers.ModelSerializer):
-    """Askers are never part of the output: every bidder gets the same information."""
+    """Askers are never part of the output: every bidder gets the same information. A question
+    removed by moderators reaches only its asker (body and answer blank, the reason instead) and staff."""
+
+    removed_by_moderators = serializers.SerializerMethodField(
+        help_text="The moderators' reason when the question was removed; else null.")
 
     class Meta:
         model = Question
-        fields = ["id", "body", "answer", "answered_at", "created_at"]
+        fields = ["id", "body", "answer", "answered_at", "created_at", "removed_by_moderators"]
         read_only_fields = ["answer", "answered_at", "created_at"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_removed_by_moderators(self, question):
+        return question.hidden_reason if question.hidden_at else None
+
+    def to_representation(self, question):
+        data = super().to_representation(question)
+        request = self.context.get("request")
+        if question.hidden_at and not getattr(getattr(request, "user", None), "is_staff", False):
+            data["body"], data["answer"] = "", ""
+        return data
 
 
 class AnswerSerializer(serializers.Serializer):

@@ -94,6 +94,8 @@ def test_admin_hide_requires_reason(done, staff_user, client):
 
 
 def test_reply_and_report_pages(done, client, other_homeowner):
+    from moderation.models import Report
+
     review = services.review_submit(actor=done.homeowner, contract_id=done.pk, rating=4, body="good")
     services.review_submit(actor=done.contractor, contract_id=done.pk, rating=5, body="good client")
     client.force_login(done.contractor)
@@ -101,8 +103,11 @@ def test_reply_and_report_pages(done, client, other_homeowner):
     review.refresh_from_db()
     assert review.reply_body == "Thank you!"
     client.force_login(other_homeowner)
-    client.post(reverse("reviews:report", args=[review.pk]), {"reason": "Fake"})
-    assert review.reports.count() == 1
+    page = client.get(reverse("reviews:user", args=[review.subject_id]))
+    report_url = reverse("moderation:report", args=["review", review.pk])
+    assert report_url in page.content.decode()  # the "Report review" link of the moderation app
+    client.post(report_url, {"reason": "fraud", "details": "Fake"})
+    assert Report.objects.get(target_kind="review", target_id=review.pk).reporter == other_homeowner
 
 
 def test_profile_page_query_count_is_fixed(homeowner, contractor, simulated, client, django_assert_num_queries):

@@ -252,6 +252,14 @@ class FairTradeClient:
     def contractor(self, user_id: str) -> t.JSON:
         return cast(t.JSON, self._http.request("GET", f"contractors/{user_id}/"))
 
+    # --- moderation ------------------------------------------------------------------------
+    def report(self, target_kind: str, target_id: str, *, reason: str, details: str = "",
+               idempotency_key: str | None = None) -> t.JSON:
+        """Report a profile, job, question, review or message to the moderators (one open report
+        per target: a repeat returns the same report)."""
+        return cast(t.JSON, self._http.request("POST", "reports/", idempotency_key=idempotency_key, json_body={
+            "target_kind": target_kind, "target_id": target_id, "reason": reason, "details": details}))
+
     # --- notifications ---------------------------------------------------------------------
     def notifications(self) -> Iterator[t.JSON]:
         return self._http.paginate("notifications/")
