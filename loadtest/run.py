@@ -188,6 +188,9 @@ def main(argv=None):
         seeded = time.monotonic()
         _run([python, "manage.py", "seed_scale", "--jobs", str(JOBS)], env)
         seed_seconds = time.monotonic() - seeded
+        # Fresh statistics for the planner: a migration that adds a column (e.g. hidden_at) leaves
+        # it without any until autovacuum gets to it, and the board's plans depend on it.
+        _run(["psql", f"{PG}/{DATABASE}", "-qc", "ANALYZE"], env)
         if _static_stale():
             _run([python, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         entrypoint = str(ROOT / "docker" / "entrypoint.sh")
