@@ -75,3 +75,19 @@ def test_job_page_and_bid_form_show_it_to_contractors_only(client, homeowner, co
     assert "777" not in html and other_contractor.display_name not in html and "1 bid" not in html
     form = client.get(reverse("bids:place", args=[job.pk])).content.decode()
     assert "About the homeowner, Maria" in form and "Hires made" in form
+
+
+def test_summary_is_cached_but_a_hidden_review_is_gone_at_once(homeowner, contractor, staff_user,
+                                                               django_assert_num_queries):
+    done = completed_contract(homeowner, contractor)
+    review_services.review_submit(actor=contractor, contract_id=done.pk, rating=2, body="Slow to pay.")
+    review_services.review_submit(actor=homeowner, contract_id=done.pk, rating=5, body="Great work.")
+    first = homeowner_summary(homeowner)
+    assert [r.body for r in first.reviews] == ["Slow to pay."]
+    with django_assert_num_queries(0):  # a contractor's next job page of this homeowner
+        assert homeowner_summary(homeowner).review_count == 1
+    review = first.reviews[0]
+    review_services.review_hide(actor=staff_user, review_id=review.pk, reason="Abusive language.")
+    again = homeowner_summary(homeowner)  # shown as "removed by staff: reason" from now on, not cached text
+    assert again.review_count == 0 and [(r.status, r.hidden_reason) for r in again.reviews] == [
+        ("hidden", "Abusive language.")]
