@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core.models import BaseModel
+from core.models import BaseModel, Hideable, hidden_has_reason
 from core.uploads import RandomUploadTo
 
 zip_code_validator = RegexValidator(r"^\d{5}$", "Enter a 5-digit US ZIP code.")
@@ -127,7 +127,7 @@ class HomeownerProfile(BaseModel):
         return bool(self.zip_code)
 
 
-class ContractorProfile(BaseModel):
+class ContractorProfile(BaseModel, Hideable):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="contractor_profile")
     business_name = models.CharField(max_length=120)
     trades = models.ManyToManyField("jobs.Category", related_name="contractors", blank=True)
@@ -145,9 +145,7 @@ class ContractorProfile(BaseModel):
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
     completed_jobs = models.PositiveIntegerField(default=0)
-    # Removed by moderators: others no longer find or open the profile; its owner sees why.
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=500, blank=True)
+    # Hideable (hidden_at, hidden_reason) — removed by moderators: others no longer find or open the profile; its owner sees why.
 
     class Meta:
         constraints = [
@@ -155,8 +153,7 @@ class ContractorProfile(BaseModel):
                 condition=models.Q(service_radius_miles__gte=1, service_radius_miles__lte=200),
                 name="contractor_radius_range",
             ),
-            models.CheckConstraint(condition=models.Q(hidden_at__isnull=True) | ~models.Q(hidden_reason=""),
-                                   name="contractor_hidden_has_reason"),
+            hidden_has_reason("contractor_hidden_has_reason"),
         ]
 
     def __str__(self):

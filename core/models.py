@@ -14,6 +14,21 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class Hideable(models.Model):
+    """Content moderators can remove (moderation app, through each app's own hide service):
+    when, and the reason shown to its author in its place. Pair with `hidden_has_reason`."""
+
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def hidden_has_reason(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=models.Q(hidden_at__isnull=True) | ~models.Q(hidden_reason=""), name=name)
+
+
 class FormSubmission(models.Model):
     """One accepted submission of a rendered form (core/once.py): the token is unique per
     user, so the same form can never create two jobs, bids, payments or messages."""

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
-from core.models import BaseModel
+from core.models import BaseModel, Hideable, hidden_has_reason
 from core.money import MAX_AMOUNT_CENTS
 
 
@@ -35,7 +35,7 @@ class JobStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Job(BaseModel):
+class Job(BaseModel, Hideable):
     Status = JobStatus
 
     # ARCHITECTURE.md "The lifecycle". Two additions, both explained:
@@ -74,11 +74,10 @@ class Job(BaseModel):
     bidding_closed_at = models.DateTimeField(null=True, blank=True)
     awarded_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    # Removed by moderators (moderation app, through services.job_hide): gone from the board,
+    # Hideable (hidden_at, hidden_reason) — removed by moderators (moderation app, through services.job_hide): gone from the board,
     # the page and the API for everyone but its owner (who sees why) and staff. Its status
     # does not change: staff cancel a job separately.
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=500, blank=True)
+
     # Maintained by jobs.search on PostgreSQL (weighted title + description); null on SQLite,
     # where the board falls back to icontains.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
@@ -112,7 +111,7 @@ class Job(BaseModel):
             models.CheckConstraint(condition=Q(budget_max_cents__lte=MAX_AMOUNT_CENTS), name="job_budget_max_cap"),
             models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="job_status_valid"),
             models.CheckConstraint(condition=~Q(currency=""), name="job_currency_set"),
-            models.CheckConstraint(condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""), name="job_hidden_has_reason"),
+            hidden_has_reason("job_hidden_has_reason"),
         ]
 
     def __str__(self):
@@ -162,7 +161,7 @@ class JobPhoto(BaseModel):
         return f"Photo of {self.job_id}"
 
 
-class Question(BaseModel):
+class Question(BaseModel, Hideable):
     """Public Q&A. The asker is stored for moderation only and never shown to anyone but staff."""
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="questions")
@@ -170,16 +169,13 @@ class Question(BaseModel):
     body = models.TextField(max_length=1000)
     answer = models.TextField(max_length=2000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    # Removed by moderators (services.question_hide): shown to nobody but its asker (with the
+    # Hideable (hidden_at, hidden_reason) — removed by moderators (services.question_hide): shown to nobody but its asker (with the
     # reason) and staff.
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["job", "created_at"], name="question_job_created_idx")]
-        constraints = [models.CheckConstraint(condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
-                                              name="question_hidden_has_reason")]
+        constraints = [hidden_has_reason("question_hidden_has_reason")]
 
     def __str__(self):
         return self.body[:60]

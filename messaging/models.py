@@ -8,24 +8,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import BaseModel
+from core.models import BaseModel, Hideable, hidden_has_reason
 from core.uploads import RandomUploadTo
 
 
-class Message(BaseModel):
+class Message(BaseModel, Hideable):
     contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contract_messages")
     body = models.TextField(max_length=5000, blank=True)
-    # Removed by moderators (services.message_hide): the other party no longer sees it or its
+    # Hideable (hidden_at, hidden_reason) — removed by moderators (services.message_hide): the other party no longer sees it or its
     # files; the author sees the reason in its place; staff see both.
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["contract", "created_at"], name="message_contract_created_idx")]
-        constraints = [models.CheckConstraint(condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
-                                              name="message_hidden_has_reason")]
+        constraints = [hidden_has_reason("message_hidden_has_reason")]
 
     def __str__(self):
         return f"Message {str(self.pk)[:8]}"
