@@ -117,6 +117,14 @@ class Job(BaseModel, Hideable):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        job = super().from_db(db, field_names, values)
+        # The status as read, so a save can tell whether the job was on the board before
+        # (jobs.signals: saving a draft that stays a draft leaves the board's pages cached).
+        job._status_as_loaded = job.__dict__.get("status")
+        return job
+
     @property
     def is_open(self):
         return self.status == self.Status.OPEN

@@ -4,9 +4,11 @@ questions, and the questions a person asked (never named to anyone but staff).""
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from core.cache import invalidate_pages
 from core.privacy import Blocker, rows
 
 from .models import Job, JobPhoto, Question
+from .signals import PAGE_CACHE
 
 # Jobs whose bids are still waiting on the homeowner's decision. An awarded job is answered
 # for by its contract (contracts.privacy); a draft or a job without bids is cancelled on erasure.
@@ -73,3 +75,7 @@ def erase(user) -> None:
     Job.objects.filter(pk__in=uncontracted.values("pk")).update(description="", search_vector=None)
     Job.objects.filter(homeowner=user).exclude(address="").update(address="")
     Question.objects.filter(asked_by=user, answer="").delete()
+    # Bulk updates send no signals: the cached public pages of these jobs go stale here.
+    invalidate_pages(PAGE_CACHE)
+    for job_id in Job.objects.filter(homeowner=user).values_list("pk", flat=True):
+        invalidate_pages(f"{PAGE_CACHE}:{job_id}")

@@ -16,11 +16,25 @@ from .models import Job, JobPhoto, Question
 PAGE_CACHE = "jobs"
 
 
+def _stayed_a_draft(job, created) -> bool:
+    """A draft is on no public page before or after this save (drafts are most of the API's
+    job writes: invalidating the board for each made its cache useless under load)."""
+    before = Job.Status.DRAFT if created else getattr(job, "_status_as_loaded", None)
+    return before == Job.Status.DRAFT and job.status == Job.Status.DRAFT
+
+
 @receiver([post_save, post_delete], sender=Job)
+def _job_changed(sender, instance, created=False, **kwargs):
+    if not _stayed_a_draft(instance, created):
+        invalidate_pages(PAGE_CACHE)  # the board lists open jobs
+        invalidate_pages(f"{PAGE_CACHE}:{instance.pk}")
+    instance._status_as_loaded = instance.status  # the next save of this instance compares with this one
+
+
 @receiver([post_save, post_delete], sender=JobPhoto)
-def _board_and_job_page_changed(sender, instance, **kwargs):
-    invalidate_pages(PAGE_CACHE)  # the board lists jobs with their cover photos
-    invalidate_pages(f"{PAGE_CACHE}:{instance.pk if sender is Job else instance.job_id}")
+def _photo_changed(sender, instance, **kwargs):
+    invalidate_pages(PAGE_CACHE)  # the board's cards show cover photos
+    invalidate_pages(f"{PAGE_CACHE}:{instance.job_id}")
 
 
 @receiver([post_save, post_delete], sender=Question)

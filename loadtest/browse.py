@@ -5,6 +5,8 @@ person would type. Kept free of Locust imports so it can be tested without it.""
 import itertools
 import re
 import threading
+from functools import cached_property
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -80,11 +82,24 @@ class _FormParser(HTMLParser):
 
 
 class Page:
+    """A response as a browser would use it. Forms are parsed only when one is needed and
+    links are read with a regex: Locust shares the machine with the server, and parsing every
+    page in full cost ~3.6 ms of its CPU per response, time taken from the site under test."""
+
+    _HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]+)"', re.IGNORECASE)
+
     def __init__(self, url, html):
         self.url, self.html = url, html or ""
+
+    @cached_property
+    def forms(self):
         parser = _FormParser()
         parser.feed(self.html)
-        self.forms, self.links = parser.forms, [urljoin(url, h) for h in parser.links]
+        return parser.forms
+
+    @cached_property
+    def links(self):
+        return [urljoin(self.url, unescape(href)) for href in self._HREF.findall(self.html)]
 
     def form(self, action_contains="", *, method="post"):
         """The first form whose action contains the text (an empty action posts to the page)."""

@@ -5,16 +5,26 @@ forms (read out of the HTML, as a browser would), plus the partner API.
     locust -f loadtest/locustfile.py --host http://127.0.0.1:8800   # against a running stack
 
 Accounts come from `manage.py seed_scale` (lt-<role>-<i>@scale.test, one per simulated
-user). Every request is named "<scenario> | <endpoint>" so the report can give figures per
+user). As on the real site, most people come back signed in: with a file of sessions from
+`manage.py loadtest_sessions` (LOADTEST_SESSIONS), LOGIN_SHARE of them sign in through the
+form and the rest arrive with their session cookie.
+
+People read a page before they click the next one: every page view is followed by the
+scenario's think time (`self.think()` inside a task, Locust's wait between tasks). With 500
+users that makes ~125 requests/s when the site answers at once (README, Performance). Every request is named "<scenario> | <endpoint>" so the report can give figures per
 scenario and per endpoint. Expected refusals (a 429 with Retry-After, a 409 when two people
 raced for the same job) are counted as such, never as errors; anything else 4xx/5xx fails.
 """
 
 import io
+import json
+import os
 import random
 import re
 import time
 from datetime import date, timedelta
+from http.cookiejar import Cookie
+from urllib.parse import urlparse
 
 from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -29,6 +39,7 @@ SEARCHES = ["water heater", "roof", "deck", "outlets", "mini-split", "fence gate
 AUSTIN_ZIPS = ["78701", "78702", "78703", "78704", "78705", "78723", "78745", "78751", "78757", "78759"]
 TRADES = ["plumbing", "electrical", "roofing", "hvac", "carpentry", "painting"]
 CEILING = "/__ceiling__/"
+LOGIN_SHARE = 0.1  # of the signed-in people, those who type their password on this visit
 
 
 def _jpeg() -> bytes:
@@ -45,6 +56,18 @@ homeowners = AccountPool("lt-homeowner-{:05d}@" + DOMAIN, ACCOUNTS)
 contractors = AccountPool("lt-contractor-{:05d}@" + DOMAIN, ACCOUNTS)
 hirers = AccountPool("lt-homeowner-{:05d}@" + DOMAIN, ACCOUNTS)
 partners = AccountPool("{:05d}", 50)
+
+
+def _sessions():
+    path = os.environ.get("LOADTEST_SESSIONS")
+    if not path or not os.path.exists(path):
+        return "", {}
+    with open(path) as handle:
+        data = json.load(handle)
+    return data["cookie"], data["sessions"]
+
+
+SESSION_COOKIE, SESSIONS = _sessions()
 
 
 @events.init_command_line_parser.add_listener
@@ -95,16 +118,36 @@ class Site(FastHttpUser):
         form = page.form(action_contains) if page else None
         if form is None:
             return None
+        self.think()  # reading the page and filling the form
         return self.post(form.action, form.data(button=button, **changes), endpoint, files=files)
+
+    def think(self):
+        """The time a person spends reading a page before the next click."""
+        self.wait()
 
     def login(self, email):
         page = self.get("/accounts/login/", "GET /accounts/login/")
         if page is not None:
+            self.think()
             self.submit(page, "/accounts/login/", "POST /accounts/login/", login=email, password=PASSWORD)
+
+    def sign_in(self, email):
+        """Back with a session cookie, as most returning people are; or through the form."""
+        key = SESSIONS.get(email)
+        if key is None or random.random() < LOGIN_SHARE:
+            self.login(email)
+            return
+        host = urlparse(self.host).hostname
+        self.client.cookiejar.set_cookie(Cookie(
+            version=0, name=SESSION_COOKIE, value=key, port=None, port_specified=False, domain=host,
+            domain_specified=False, domain_initial_dot=False, path="/", path_specified=True, secure=False,
+            expires=None, discard=True, comment=None, comment_url=None, rest={"HttpOnly": None},
+        ))
 
     def open_job(self, page, endpoint="GET /jobs/<id>/ job page"):
         links = page.links_matching(rf"/jobs/{UUID}/$") if page else []
         if links:
+            self.think()
             return self.get(random.choice(links), endpoint)
         return None
 
@@ -112,11 +155,12 @@ class Site(FastHttpUser):
 class AnonymousVisitor(Site):
     """1. Home, the board, search and filters, job pages, contractor profiles."""
 
-    scenario, weight, wait_time = "1 anonymous", 40, between(2, 6)
+    scenario, weight, wait_time = "1 anonymous", 40, between(2, 5)
 
     @task(3)
     def browse(self):
         self.get("/", "GET / home")
+        self.think()
         board = self.get("/jobs/", "GET /jobs/ board")
         self.open_job(board)
         if random.random() < self.environment.parsed_options.ceiling_share:
@@ -136,6 +180,7 @@ class AnonymousVisitor(Site):
         low = random.choice([500, 1000, 5000])
         page = self.get(f"/jobs/?category={random.choice(TRADES)}&budget_min={low}&sort=deadline", "GET /jobs/?filters")
         if page and random.random() < 0.5:
+            self.think()
             self.get(f"/jobs/?category={random.choice(TRADES)}&page=2", "GET /jobs/?page=2")
 
     @task(1)
@@ -143,6 +188,7 @@ class AnonymousVisitor(Site):
         response = self.client.get("/api/v1/contractors/?zip=78701&radius_miles=25", name=self._name("GET /api/v1/contractors/"))
         ids = re.findall(rf'"id":\s*"({UUID})"', response.text or "")
         if ids:
+            self.think()
             self.get(f"/contractors/{random.choice(ids)}/", "GET /contractors/<id>/ profile")
 
 
@@ -152,7 +198,7 @@ class ContractorFindingWork(Site):
     scenario, weight, wait_time = "2 contractor", 20, between(3, 8)
 
     def on_start(self):
-        self.login(contractors.take())
+        self.sign_in(contractors.take())
 
     @task(4)
     def look_for_work(self):
@@ -169,6 +215,7 @@ class ContractorFindingWork(Site):
         if not links:
             return
         job_id = re.search(UUID, random.choice(links)).group(0)
+        self.think()
         form_page = self.get(f"/jobs/{job_id}/bid/", "GET /jobs/<id>/bid/", expect=(200, 302))
         start = (date.today() + timedelta(days=random.randint(7, 30))).isoformat()
         self.submit(form_page, f"/jobs/{job_id}/bid/", "POST /jobs/<id>/bid/ place bid",
@@ -181,6 +228,7 @@ class ContractorFindingWork(Site):
         edits = mine.links_matching(rf"/bids/{UUID}/edit/$") if mine else []
         if edits:
             url = random.choice(edits)
+            self.think()
             page = self.get(url, "GET /bids/<id>/edit/")
             self.submit(page, "/edit/", "POST /bids/<id>/edit/ revise bid",
                         amount_cents=random.randint(5, 90) * 100, message="Revised: we can start earlier.")
@@ -196,7 +244,7 @@ class HomeownerPosting(Site):
     scenario, weight, wait_time = "3 homeowner posting", 10, between(5, 12)
 
     def on_start(self):
-        self.login(homeowners.take())
+        self.sign_in(homeowners.take())
 
     @task(1)
     def post_job(self):
@@ -212,6 +260,7 @@ class HomeownerPosting(Site):
             address="100 Congress Ave", budget_min_cents=400, budget_max_cents=1500,
             desired_start=(today + timedelta(days=20)).isoformat(), bidding_deadline=(today + timedelta(days=7)).isoformat(),
         )
+        self.think()
         self.post(form.action, data, "POST /jobs/new/ post job", files=[("photos", "kitchen.jpg", PHOTO)])
 
     @task(3)
@@ -233,7 +282,7 @@ class HomeownerHiring(Site):
     scenario, weight, wait_time = "4 homeowner hiring", 5, between(5, 12)
 
     def on_start(self):
-        self.login(hirers.take())
+        self.sign_in(hirers.take())
 
     @task
     def hire(self):
@@ -243,6 +292,7 @@ class HomeownerHiring(Site):
         compare = mine.links_matching(rf"/jobs/{UUID}/compare/$")
         if not compare:
             for link in mine.links_matching(rf"/jobs/{UUID}/$")[:3]:
+                self.think()
                 job = self.get(link, "GET /jobs/<id>/ own job (bid count)")
                 closed = self.submit(job, "/close-bidding/", "POST /jobs/<id>/close-bidding/")
                 if closed is not None:
@@ -250,16 +300,20 @@ class HomeownerHiring(Site):
                     break
         if not compare:
             return
+        self.think()
         page = self.get(compare[0], "GET /jobs/<id>/compare/")
         hire = page.links_matching(rf"/bids/{UUID}/accept/$") if page else []
         if not hire:
             return
+        self.think()
         confirm = self.get(hire[0], "GET /bids/<id>/accept/")
         awarded = self.submit(confirm, "/accept/", "POST /bids/<id>/accept/ award")
         if awarded is None:
             return
         # The award lands on the new contract (or links to it): fund its first milestone.
         links = awarded.links_matching(rf"/contracts/{UUID}/$")
+        if not awarded.form("/fund/") and links:
+            self.think()
         detail = awarded if awarded.form("/fund/") else (
             self.get(links[0], "GET /contracts/<id>/ contract page") if links else None)
         self.submit(detail, "/fund/", "POST /milestones/<id>/fund/ fund")
@@ -272,13 +326,14 @@ class Completion(Site):
 
     def on_start(self):
         self.role = random.choice(["contractor", "homeowner"])
-        self.login((contractors if self.role == "contractor" else homeowners).take())
+        self.sign_in((contractors if self.role == "contractor" else homeowners).take())
 
     def _contract(self):
         listing = self.get("/contracts/", "GET /contracts/")
         links = listing.links_matching(rf"/contracts/{UUID}/$") if listing else []
         if not links:
             return None
+        self.think()
         return self.get(random.choice(links), "GET /contracts/<id>/ contract page")
 
     @task
@@ -289,6 +344,7 @@ class Completion(Site):
         if self.role == "contractor":
             submit = contract.links_matching(rf"/milestones/{UUID}/submit/$")
             if submit:
+                self.think()
                 page = self.get(submit[0], "GET /milestones/<id>/submit/")
                 self.submit(page, "/submit/", "POST /milestones/<id>/submit/ evidence",
                             files=[("evidence", "done.jpg", PHOTO)], notes="All done; photos attached.")
@@ -299,9 +355,11 @@ class Completion(Site):
                         note="Please touch up the trim by the door.")
         review = contract.links_matching(rf"/contracts/{UUID}/review/$")
         if review:
+            self.think()
             page = self.get(review[0], "GET /contracts/<id>/review/")
             self.submit(page, "/review/", "POST /contracts/<id>/review/", rating=random.choice([4, 5]),
                         body="Clear communication and tidy work. Would hire again.")
+        self.think()
         self.get("/dashboard/", "GET /dashboard/")
 
 

@@ -57,6 +57,9 @@ def _env():
         "API_RATE_IP_WRITE": "1000000/min",
         "API_RATE_AUTH": "1000000/min",
         "LOGIN_RATE_IP": "1000000/m/ip",
+        # The access log also gives each request's server time (ms) and whether the anonymous
+        # page cache answered it, for the per-endpoint server times in the report.
+        "GUNICORN_CMD_ARGS": '--access-logformat "%(h)s %(t)s \\"%(r)s\\" %(s)s %(B)s %(M)sms cache=%({x-page-cache}o)s"',
     })
     env.pop("DEBUG", None)
     return env
@@ -144,7 +147,7 @@ SCENARIOS = ["AnonymousVisitor", "ContractorFindingWork", "HomeownerPosting", "H
              "PartnerIntegration"]
 
 
-def _locust(prefix, users, spawn_rate, run_time, classes, html=None):
+def _locust(prefix, users, spawn_rate, run_time, classes, html=None, sessions=None):
     cmd = [
         str(VENV_BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
         "--host", f"http://127.0.0.1:{PORT}", "-u", str(users), "-r", str(spawn_rate), "--run-time", run_time,
@@ -154,7 +157,10 @@ def _locust(prefix, users, spawn_rate, run_time, classes, html=None):
     if html:
         cmd[cmd.index("--csv"):cmd.index("--csv")] = ["--html", str(html)]
     print("$ locust", " ".join(cmd[3:]), flush=True)
-    return subprocess.run(cmd, env=_env(), cwd=ROOT)
+    env = _env()
+    if sessions:
+        env["LOADTEST_SESSIONS"] = str(sessions)
+    return subprocess.run(cmd, env=env, cwd=ROOT)
 
 
 def _locust_rps(prefix, classes):
@@ -191,6 +197,9 @@ def main(argv=None):
         # Fresh statistics for the planner: a migration that adds a column (e.g. hidden_at) leaves
         # it without any until autovacuum gets to it, and the board's plans depend on it.
         _run(["psql", f"{PG}/{DATABASE}", "-qc", "ANALYZE"], env)
+        # Returning people arrive signed in; the locustfile signs LOGIN_SHARE of them in by form.
+        sessions = out / "sessions.json"
+        _run([python, "manage.py", "loadtest_sessions", "--out", str(sessions)], env)
         if _static_stale():
             _run([python, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         entrypoint = str(ROOT / "docker" / "entrypoint.sh")
@@ -209,7 +218,8 @@ def main(argv=None):
             run_time = args.duration
         load_before = os.getloadavg()
         started = datetime.now(UTC)
-        load = _locust(out / "locust", args.users, spawn_rate, run_time, SCENARIOS, html=out / "locust.html")
+        load = _locust(out / "locust", args.users, spawn_rate, run_time, SCENARIOS, html=out / "locust.html",
+                       sessions=sessions)
         load_after = os.getloadavg()
         capacity = None
         _drain()
@@ -229,6 +239,8 @@ def main(argv=None):
         }
     finally:
         stack.stop()
+        if (out / "sessions.json").exists():
+            (out / "sessions.json").unlink()  # live keys to accounts: never left in a report
     report.write(out, conditions, capacity)
     print(f"report: {out / 'summary.md'}")
 

@@ -143,3 +143,43 @@ def test_cached_cards_cost_no_extra_queries(client, contractor, django_assert_ma
     with django_assert_max_num_queries(12):
         html = client.get("/jobs/?sort=newest").content.decode()
     assert html.count('class="card job-card"') == 20
+
+
+def test_drafts_leave_the_board_cached_and_leaving_or_joining_the_board_does_not(homeowner):
+    """A draft is on no public page: writing one (most partner API job writes) keeps the
+    board's cached pages; publishing a draft, or an open job going back to draft when its
+    deadline passes without bids, changes the board at once."""
+    from datetime import timedelta
+
+    from jobs import services
+
+    _anonymous("/jobs/")
+    draft = JobFactory(homeowner=homeowner, title="Insulate the attic", status="draft", published_at=None)
+    draft.description = "Blown-in cellulose, about 900 square feet."
+    draft.save()
+    assert _anonymous("/jobs/")["X-Page-Cache"] == "hit"
+
+    services.job_publish(actor=homeowner, job=draft)
+    board = _anonymous("/jobs/")
+    assert board["X-Page-Cache"] == "miss" and "Insulate the attic" in board.content.decode()
+
+    draft.refresh_from_db()
+    type(draft).objects.filter(pk=draft.pk).update(bidding_deadline=timezone.now() - timedelta(minutes=1))
+    assert _anonymous("/jobs/")["X-Page-Cache"] == "hit"
+    assert services.jobs_close_overdue()["no_bids"] == 1
+    board = _anonymous("/jobs/")
+    assert board["X-Page-Cache"] == "miss" and "Insulate the attic" not in board.content.decode()
+
+
+def test_erasing_a_homeowner_takes_their_words_off_cached_pages_at_once(homeowner):
+    """Erasure clears descriptions with bulk updates (no signals): the cached copies of the
+    board and of the job's page must not outlive it."""
+    from jobs import privacy
+
+    job = JobFactory(homeowner=homeowner, title="Fix the porch steps", description="Knock twice, the dog is friendly.")
+    assert "the dog is friendly" in _anonymous(f"/jobs/{job.pk}/").content.decode()
+    _anonymous("/jobs/")
+    privacy.erase(homeowner)
+    page = _anonymous(f"/jobs/{job.pk}/")
+    assert page["X-Page-Cache"] == "miss" and "the dog is friendly" not in page.content.decode()
+    assert _anonymous("/jobs/")["X-Page-Cache"] == "miss"
