@@ -3,11 +3,19 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ApplicationError
+
+_DATETIME = serializers.DateTimeField()  # DRF's own formatting (time zone, "Z"), reused
+
+
+def api_datetime(value):
+    """A datetime as DRF's DateTimeField writes it, for representations built by hand."""
+    return _DATETIME.to_representation(value) if value is not None else None
+
 
 _CODES_BY_STATUS = {
     400: "validation_error",

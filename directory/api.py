@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ContractorProfile
-from core.api import CursorPagination
+from core.api import CursorPagination, api_datetime
 from core.exceptions import PermissionDenied, ValidationFailed
 from core.geo import lookup_zip
 from core.links import absolute_reverse
@@ -66,6 +66,9 @@ class PortfolioItemSerializer(serializers.ModelSerializer):
         return absolute_reverse("directory:portfolio_photo", obj.contractor_id, obj.pk)
 
 
+_RATING = serializers.DecimalField(max_digits=3, decimal_places=2)  # rating_avg's formatting, for the hand-built output
+
+
 class ContractorSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="user_id", read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)
@@ -84,6 +87,26 @@ class ContractorSerializer(serializers.ModelSerializer):
         fields = ["id", "display_name", "business_name", "trades", "zip_code", "city", "state", "service_radius_miles",
                   "years_in_business", "bio", "rating_avg", "rating_count", "completed_jobs", "logo_url", "metrics",
                   "verified", "credentials", "self_reported"]
+
+    def to_representation(self, obj):
+        """Built by hand: DRF's generic walk, with a nested metrics and credentials serializer
+        per contractor, was most of a directory page's ~20 ms. The declared fields still drive
+        the schema; tests/test_api_representation.py pins this output to the generic one."""
+        place, user = lookup_zip(obj.zip_code), obj.user
+        metrics = selectors.metrics_of(obj).as_api()
+        metrics["computed_at"] = api_datetime(metrics["computed_at"])
+        return {
+            "id": str(obj.user_id), "display_name": user.display_name, "business_name": obj.business_name,
+            "trades": [{"slug": trade.slug, "name": trade.name} for trade in obj.trades.all()],
+            "zip_code": obj.zip_code, "city": place.city if place else "", "state": place.state if place else "",
+            "service_radius_miles": obj.service_radius_miles, "years_in_business": obj.years_in_business,
+            "bio": obj.bio, "rating_avg": None if obj.rating_avg is None else _RATING.to_representation(obj.rating_avg),
+            "rating_count": obj.rating_count, "completed_jobs": obj.completed_jobs, "logo_url": self.get_logo_url(obj),
+            "metrics": metrics, "verified": self.get_verified(obj),
+            "credentials": [{**row, "expires_on": row["expires_on"].isoformat(), "verified_at": api_datetime(row["verified_at"])}
+                            for row in self._public_credentials(obj)],
+            "self_reported": self.get_self_reported(obj),
+        }
 
     def get_city(self, obj) -> str:
         place = lookup_zip(obj.zip_code)
@@ -118,9 +141,12 @@ class ContractorSerializer(serializers.ModelSerializer):
             rows = obj.user.public_credentials
         return rows
 
-    def get_credentials(self, obj) -> CredentialSerializer(many=True):
+    def _public_credentials(self, obj):
         self._credential_rows(obj)
-        return CredentialSerializer(credential_selectors.public_credentials(obj.user), many=True).data
+        return credential_selectors.public_credentials(obj.user)
+
+    def get_credentials(self, obj) -> CredentialSerializer(many=True):
+        return CredentialSerializer(self._public_credentials(obj), many=True).data
 
     def get_self_reported(self, obj) -> inline_serializer("SelfReported", {
             "license_number": serializers.CharField(required=False), "license_state": serializers.CharField(required=False),
@@ -135,6 +161,10 @@ class ContractorDetailSerializer(ContractorSerializer):
 
     class Meta(ContractorSerializer.Meta):
         fields = [*ContractorSerializer.Meta.fields, "portfolio", "recent_reviews"]
+
+    def to_representation(self, obj):
+        return {**super().to_representation(obj), "portfolio": self.get_portfolio(obj),
+                "recent_reviews": self.get_recent_reviews(obj)}
 
     def get_portfolio(self, obj) -> PortfolioItemSerializer(many=True):
         return PortfolioItemSerializer(obj.user.portfolio_items, many=True).data

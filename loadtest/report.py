@@ -4,7 +4,10 @@ ceiling ratio, the stress knee, and a server-rendered SVG of p99 and throughput 
 
 import csv
 import json
+import re
+import statistics
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 # (endpoint name as in locustfile, target p50 ms, target p99 ms or None)
@@ -75,6 +78,65 @@ def _table(title, lines, targets=None):
             result = _mark(ok)
         out.append(f"| {name} | {line.count} | {line.rps:.1f} | {line.pct('50%'):.0f} | {line.pct('95%'):.0f} |"
                    f" {line.pct('99%'):.0f} | {line.error_rate:.2%} | {target} | {result} |")
+    return out + [""]
+
+
+_ACCESS = re.compile(r'\[(?P<at>[^\]]+)\] "(?P<method>[A-Z]+) (?P<url>\S+) [^"]*" (?P<status>\d{3}) \S+ '
+                     r'(?P<ms>\d+)ms cache=(?P<cache>\S*)')
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _endpoint(method, url):
+    path, _, query = url.partition("?")
+    keys = sorted({part.split("=", 1)[0] for part in query.split("&") if part})
+    return f"{method} {_UUID.sub('<id>', path)}" + (f"?{','.join(keys)}" if keys else "")
+
+
+def _pick(ordered, quantile):
+    return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
+
+
+def server_times(log: Path, started: datetime, ended: datetime):
+    """Per endpoint, from gunicorn's access log (run.py adds the time taken and the page cache
+    header to it): the time the server spent on each request, without Locust's queueing, and how
+    many anonymous requests the page cache answered. Only requests of the measured run count."""
+    times, hits, cacheable = defaultdict(list), defaultdict(int), defaultdict(int)
+    if not log.exists():
+        return []
+    for line in log.open(errors="replace"):
+        match = _ACCESS.search(line)
+        if not match:
+            continue
+        at = datetime.strptime(match["at"], "%d/%b/%Y:%H:%M:%S %z")
+        if not started <= at <= ended:
+            continue
+        name = _endpoint(match["method"], match["url"])
+        times[name].append(int(match["ms"]))
+        if match["cache"] in ("hit", "miss"):
+            cacheable[name] += 1
+            hits[name] += match["cache"] == "hit"
+    rows = []
+    for name, values in sorted(times.items(), key=lambda item: -sum(item[1])):
+        values.sort()
+        rows.append({"name": name, "count": len(values), "p50": statistics.median(values), "p95": _pick(values, 0.95),
+                     "p99": _pick(values, 0.99), "share": sum(values),
+                     "hits": hits[name] / cacheable[name] if cacheable[name] else None})
+    total = sum(row["share"] for row in rows) or 1
+    for row in rows:
+        row["share"] /= total
+    return rows
+
+
+def _server_table(rows, limit=40):
+    out = ["### Server time per endpoint (gunicorn access log)", "",
+           "Time from gunicorn reading the request to its response, so queueing in Locust and in the"
+           " listen backlog is not in it (waiting for the CPU inside a busy worker is). Share: of all"
+           " server time in the run. Cache hits: anonymous requests the page cache answered.", "",
+           "| endpoint | requests | p50 ms | p95 ms | p99 ms | share | cache hits |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for row in rows[:limit]:
+        hits = "" if row["hits"] is None else f"{row['hits']:.0%}"
+        out.append(f"| {row['name']} | {row['count']} | {row['p50']:.0f} | {row['p95']} | {row['p99']} |"
+                   f" {row['share']:.1%} | {hits} |")
     return out + [""]
 
 
@@ -176,6 +238,9 @@ def write(out: Path, conditions: dict, capacity: dict | None = None) -> Path:
         lines += [""]
     lines += _table("Per endpoint (all scenarios)", endpoints, ENDPOINT_TARGETS)
     lines += _table("Per scenario", scenarios)
+    if conditions.get("started") and conditions.get("ended"):
+        started, ended = (datetime.fromisoformat(conditions[key]) for key in ("started", "ended"))
+        lines += _server_table(server_times(out / "gunicorn.log", started, ended))
     failures = _rows(out / "locust_failures.csv")
     if failures:
         lines += ["### Failures", "", "| name | error | occurrences |", "|---|---|---:|"]

@@ -221,6 +221,7 @@ def main(argv=None):
         load = _locust(out / "locust", args.users, spawn_rate, run_time, SCENARIOS, html=out / "locust.html",
                        sessions=sessions)
         load_after = os.getloadavg()
+        ended = datetime.now(UTC)
         capacity = None
         _drain()
         if args.mode == "loadtest":
@@ -232,7 +233,8 @@ def main(argv=None):
             }
         conditions = {
             "mode": args.mode, "users": args.users, "spawn_rate": spawn_rate, "run_time": run_time,
-            "started": started.isoformat(timespec="seconds"), "locust_exit": load.returncode,
+            "started": started.isoformat(timespec="seconds"), "ended": ended.isoformat(timespec="seconds"),
+            "locust_exit": load.returncode,
             "seed_seconds": round(seed_seconds), "jobs": JOBS, "note": args.note, "cpus": os.cpu_count(),
             "machine_load_average_1_5_15_min_before": load_before, "after": load_after,
             "capacity": capacity,

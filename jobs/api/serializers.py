@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import api_datetime
 from jobs import selectors
 from jobs.models import Category, Job, JobPhoto, Question
 
@@ -34,13 +35,6 @@ def _photo_url(photo, request) -> str:
     # Served through the site (visibility checked there; S3 answers with a presigned redirect).
     url = reverse("jobs:photo", args=[photo.job_id, photo.pk])
     return request.build_absolute_uri(url) if request is not None else url
-
-
-_DATETIME = serializers.DateTimeField()  # DRF's own formatting (time zone, "Z"), reused
-
-
-def _when(value):
-    return _DATETIME.to_representation(value) if value is not None else None
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -101,15 +95,15 @@ class JobSerializer(serializers.ModelSerializer):
         data.update({
             "budget_min_cents": job.budget_min_cents, "budget_max_cents": job.budget_max_cents,
             "currency": job.currency, "desired_start": job.desired_start.isoformat() if job.desired_start else None,
-            "bidding_deadline": _when(job.bidding_deadline), "status": job.status,
+            "bidding_deadline": api_datetime(job.bidding_deadline), "status": job.status,
             "bid_count": self.get_bid_count(job),
             "photos": [
                 {"id": str(photo.pk), "url": _photo_url(photo, request), "width": photo.width, "height": photo.height,
                  "content_type": photo.content_type, "size_bytes": photo.size_bytes, "caption": photo.caption,
-                 "created_at": _when(photo.created_at)}
+                 "created_at": api_datetime(photo.created_at)}
                 for photo in job.photos.all()
             ],
-            "created_at": _when(job.created_at), "published_at": _when(job.published_at),
+            "created_at": api_datetime(job.created_at), "published_at": api_datetime(job.published_at),
             "homeowner": {"id": str(job.homeowner.pk), "display_name": job.homeowner.display_name},
             "distance_miles": self.get_distance_miles(job),
             "removed_by_moderators": self.get_removed_by_moderators(job),

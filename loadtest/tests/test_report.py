@@ -1,0 +1,38 @@
+"""The report's server-side times come from gunicorn's access log, in the run's window only."""
+
+from datetime import datetime
+
+from loadtest.report import knee, server_times
+
+LOG = """\
+127.0.0.1 [30/Nov/2026:16:00:00 +0000] "GET /jobs/ HTTP/1.1" 200 18000 900ms cache=miss
+127.0.0.1 [30/Nov/2026:16:00:05 +0000] "GET /jobs/ HTTP/1.1" 200 18000 2ms cache=hit
+127.0.0.1 [30/Nov/2026:16:00:06 +0000] "GET /jobs/ HTTP/1.1" 200 18000 4ms cache=hit
+127.0.0.1 [30/Nov/2026:16:00:07 +0000] "GET /jobs/ HTTP/1.1" 200 20000 30ms cache=-
+127.0.0.1 [30/Nov/2026:16:00:08 +0000] "GET /jobs/0b7f6a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b/?b=2&a=1 HTTP/1.1" 200 5000 20ms cache=-
+127.0.0.1 [30/Nov/2026:16:00:09 +0000] "POST /api/v1/jobs/ HTTP/1.1" 201 900 40ms cache=-
+not an access log line
+127.0.0.1 [30/Nov/2026:16:09:00 +0000] "GET /jobs/ HTTP/1.1" 200 18000 5000ms cache=miss
+"""
+
+
+def test_server_times_per_endpoint_in_the_run_window(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    log.write_text(LOG)
+    rows = server_times(log, datetime.fromisoformat("2026-11-30T16:00:01+00:00"),
+                       datetime.fromisoformat("2026-11-30T16:05:00+00:00"))
+    by_name = {row["name"]: row for row in rows}
+    assert set(by_name) == {"GET /jobs/", "GET /jobs/<id>/?a,b", "POST /api/v1/jobs/"}
+    board = by_name["GET /jobs/"]
+    assert board["count"] == 3 and board["p50"] == 4 and board["p99"] == 30
+    assert board["hits"] == 1.0  # both anonymous requests in the window were hits; signed-in ones are not cacheable
+    assert by_name["POST /api/v1/jobs/"]["hits"] is None
+    assert abs(sum(row["share"] for row in rows) - 1) < 1e-9 and rows[0]["name"] == "POST /api/v1/jobs/"
+
+
+def test_the_knee_is_the_last_good_user_count_before_a_sustained_failure():
+    def row(users, p99, fails=0):
+        return {"Name": "Aggregated", "User Count": users, "Requests/s": 10, "Failures/s": fails, "99%": p99}
+
+    history = [row(100, 200), row(200, 900), row(300, 300), *[row(400 + i, 800) for i in range(5)], row(900, 100)]
+    assert knee(history) == 300
