@@ -96,9 +96,21 @@ def _version_key(namespace):
     return f"pagecache:{namespace}:version"
 
 
+def _additions_key(namespace):
+    return f"pagecache:{namespace}:additions"
+
+
 def invalidate_pages(namespace: str) -> None:
     """Every cached page of `namespace` is stale from now on (a new version in the key)."""
     cache.set(_version_key(namespace), time.time_ns(), timeout=None)
+
+
+def note_addition(namespace: str) -> None:
+    """Something new joined what the namespace's pages list (a job published): pages older
+    than the namespace's `additions_grace` are stale, younger ones may still be served. An
+    addition hides nothing and misleads no one for those seconds; a change or a removal
+    must use invalidate_pages, which takes effect at once."""
+    cache.set(_additions_key(namespace), time.time_ns(), timeout=None)
 
 
 def _cacheable_request(request) -> bool:
@@ -114,14 +126,19 @@ def _cacheable_request(request) -> bool:
     return not (session is not None and request.COOKIES.get("sessionid") and session.get("_messages"))
 
 
-def anonymous_page_cache(namespace: str, timeout: int = 30, scope_kwarg: str | None = None):
+def anonymous_page_cache(namespace: str, timeout: int = 30, scope_kwarg: str | None = None,
+                         additions_grace: int = 0):
     """Cache a view's HTML for signed-out visitors only, keyed by the full URL and the
     namespace's version. Signed-in people always get a fresh, personal page; a response that
     used the CSRF token, set a cookie or is not a 200 is never stored (it would be someone's).
 
     With `scope_kwarg` each object has its own namespace (`jobs:<pk>`): a question on one job
-    makes that job's page stale, not the 100,000 others. The page is stored with the version
-    it was built at and both are read in one round trip."""
+    makes that job's page stale, not the 100,000 others. The page is stored with the versions
+    it was built at and all are read in one round trip.
+
+    With `additions_grace` (seconds), note_addition() makes a page stale only once it is that
+    old: on the board, every new job used to empty the cache of every search and filter page
+    (about one a second under load), so most of them were rebuilt for each visitor."""
 
     def decorate(view):
         @wraps(view)
@@ -130,11 +147,11 @@ def anonymous_page_cache(namespace: str, timeout: int = 30, scope_kwarg: str | N
                 return view(request, *args, **kwargs)
             scope = f"{namespace}:{kwargs[scope_kwarg]}" if scope_kwarg else namespace
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            version_key, key = _version_key(scope), f"pagecache:{scope}:{path}"
-            found = cache.get_many([version_key, key])
-            version, cached = found.get(version_key) or 0, found.get(key)
-            if isinstance(cached, tuple) and cached[0] == version:
-                response = HttpResponse(cached[1], content_type="text/html; charset=utf-8")
+            version_key, additions_key, key = _version_key(scope), _additions_key(scope), f"pagecache:{scope}:{path}"
+            found = cache.get_many([version_key, additions_key, key])
+            version, additions, cached = found.get(version_key) or 0, found.get(additions_key) or 0, found.get(key)
+            if _fresh(cached, version, additions, additions_grace):
+                response = HttpResponse(cached[3], content_type="text/html; charset=utf-8")
                 response["X-Page-Cache"] = "hit"
                 return response
             response = view(request, *args, **kwargs)
@@ -147,10 +164,17 @@ def anonymous_page_cache(namespace: str, timeout: int = 30, scope_kwarg: str | N
             ):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
-                cache.set(key, (version, response.content), timeout=timeout)
+                cache.set(key, (version, additions, time.time_ns(), response.content), timeout=timeout)
                 response["X-Page-Cache"] = "miss"
             return response
 
         return wrapper
 
     return decorate
+
+
+def _fresh(cached, version, additions, grace_seconds) -> bool:
+    if not (isinstance(cached, tuple) and len(cached) == 4 and cached[0] == version):
+        return False
+    built_additions, built_at = cached[1], cached[2]
+    return built_additions == additions or time.time_ns() - built_at < grace_seconds * 1_000_000_000

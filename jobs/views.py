@@ -19,7 +19,7 @@ from core.pagination import CappedPaginator
 from . import cards, selectors, services
 from .forms import RADIUS_CHOICES, AnswerForm, BoardForm, CancelForm, JobForm, PhotoForm, QuestionForm
 from .models import Category, Job
-from .signals import PAGE_CACHE
+from .signals import ADDITIONS_GRACE_SECONDS, PAGE_CACHE
 from .web import errors_to_form, run_action
 
 PAGE_SIZE = 20
@@ -32,7 +32,7 @@ PAGE_CACHE_SECONDS = 30
 JOB_PAGE_CACHE_SECONDS = 10 * 60
 
 
-@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS)
+@anonymous_page_cache(PAGE_CACHE, PAGE_CACHE_SECONDS, additions_grace=ADDITIONS_GRACE_SECONDS)
 def board(request):
     user = request.user
     form = BoardForm(request.GET or None)

@@ -145,13 +145,18 @@ def test_cached_cards_cost_no_extra_queries(client, contractor, django_assert_ma
     assert html.count('class="card job-card"') == 20
 
 
-def test_drafts_leave_the_board_cached_and_leaving_or_joining_the_board_does_not(homeowner):
+def test_drafts_leave_the_board_cached_new_jobs_reach_it_within_the_grace_and_leaving_it_is_at_once(
+        client, homeowner):
     """A draft is on no public page: writing one (most partner API job writes) keeps the
-    board's cached pages; publishing a draft, or an open job going back to draft when its
-    deadline passes without bids, changes the board at once."""
+    board's cached pages. A job joining the board reaches signed-out visitors within
+    ADDITIONS_GRACE_SECONDS (its owner and everyone signed in see it at once); a job leaving
+    the board, here going back to draft when its deadline passes without bids, leaves at once."""
+    import time
     from datetime import timedelta
+    from unittest import mock
 
     from jobs import services
+    from jobs.signals import ADDITIONS_GRACE_SECONDS
 
     _anonymous("/jobs/")
     draft = JobFactory(homeowner=homeowner, title="Insulate the attic", status="draft", published_at=None)
@@ -160,15 +165,34 @@ def test_drafts_leave_the_board_cached_and_leaving_or_joining_the_board_does_not
     assert _anonymous("/jobs/")["X-Page-Cache"] == "hit"
 
     services.job_publish(actor=homeowner, job=draft)
-    board = _anonymous("/jobs/")
+    within = _anonymous("/jobs/")
+    assert within["X-Page-Cache"] == "hit" and "Insulate the attic" not in within.content.decode()
+    client.force_login(homeowner)
+    assert "Insulate the attic" in client.get("/jobs/").content.decode()  # signed in: never a cached page
+    assert "Insulate the attic" in _anonymous(f"/jobs/{draft.pk}/").content.decode()  # its own page at once
+    later = time.time_ns() + (ADDITIONS_GRACE_SECONDS + 1) * 1_000_000_000
+    with mock.patch("core.cache.time.time_ns", return_value=later):
+        board = _anonymous("/jobs/")
     assert board["X-Page-Cache"] == "miss" and "Insulate the attic" in board.content.decode()
 
-    draft.refresh_from_db()
     type(draft).objects.filter(pk=draft.pk).update(bidding_deadline=timezone.now() - timedelta(minutes=1))
-    assert _anonymous("/jobs/")["X-Page-Cache"] == "hit"
+    assert "Insulate the attic" in _anonymous("/jobs/").content.decode()  # still listed, from the cache
     assert services.jobs_close_overdue()["no_bids"] == 1
     board = _anonymous("/jobs/")
     assert board["X-Page-Cache"] == "miss" and "Insulate the attic" not in board.content.decode()
+
+
+def test_a_removed_photo_leaves_the_cached_board_at_once(homeowner):
+    from jobs import services
+
+    from .images import upload
+
+    job = JobFactory(homeowner=homeowner, title="Replace the porch light")
+    photo = services.photo_add(actor=homeowner, job=job, image=upload())
+    assert f"/jobs/{job.pk}/photos/{photo.pk}/" in _anonymous("/jobs/").content.decode()
+    services.photo_remove(actor=homeowner, photo=photo)
+    board = _anonymous("/jobs/")
+    assert board["X-Page-Cache"] == "miss" and f"/photos/{photo.pk}/" not in board.content.decode()
 
 
 def test_erasing_a_homeowner_takes_their_words_off_cached_pages_at_once(homeowner):
