@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.money import format_cents
 
 from .models import ChangeOrder, ChangeOrderItem, Contract, ContractVersion, EvidenceFile, Milestone, Submission
@@ -40,7 +40,7 @@ class ChangeOrderItemInline(ReadOnlyInline):
 
 
 @admin.register(ChangeOrder)
-class ChangeOrderAdmin(admin.ModelAdmin):
+class ChangeOrderAdmin(ReadOnlyAdmin):
     """Read-only: change orders are proposed and answered by the parties (services)."""
 
     list_display = ("number", "contract", "status", "proposed_by", "created_at", "decided_at")
@@ -49,15 +49,6 @@ class ChangeOrderAdmin(admin.ModelAdmin):
     list_select_related = ("contract", "proposed_by")
     readonly_fields = [f.name for f in ChangeOrder._meta.fields]
     inlines = [ChangeOrderItemInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contract)
@@ -118,17 +109,8 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     """Read-only: a submission is immutable once made."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     list_display = ["created_at", "milestone", "contractor", "changes_requested_at"]
     list_select_related = ["milestone", "contractor"]

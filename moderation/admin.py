@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from accounts.models import User
 from bids.selectors import open_bids_of
 from contracts.models import Contract
+from core.admin import ReadOnlyAdmin
 from core.exceptions import ApplicationError
 
 from . import services, targets
@@ -227,7 +228,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdmin):
     """The log of staff decisions (read-only; the audit log has the same with IP addresses)."""
 
     list_display = ("created_at", "kind", "subject", "target_kind", "reason", "actor")
@@ -235,15 +236,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
     search_fields = ("subject__email", "actor__email", "reason", "=target_id")
     list_select_related = ("subject", "actor")
     readonly_fields = ("kind", "actor", "subject", "target_kind", "target_id", "reason", "details", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SuspendedAccount)

@@ -31,3 +31,11 @@ def new_page(browser, live_server, errors, width=1280):
     other.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     other.on("pageerror", lambda exc: errors.append(str(exc)))
     return other
+
+
+def both_widths(page, shot, name):
+    """Screenshots at 1280 and 375 px (`<name>-1280`, `<name>-375`); the page ends at 1280."""
+    shot(page, f"{name}-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    shot(page, f"{name}-375")
+    page.set_viewport_size({"width": 1280, "height": 900})

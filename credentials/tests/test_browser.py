@@ -11,20 +11,13 @@ from django.utils import timezone
 
 from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
 from bids.tests.factories import BidFactory
-from core.tests.browser import log_in
+from core.tests.browser import both_widths, log_in
 from credentials.models import Credential
 from jobs.models import Job
 from jobs.tests.factories import JobFactory
 from payments.tests.images import PDF, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def both_widths(page, shot, name):
-    shot(page, f"{name}-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    shot(page, f"{name}-375")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_upload_verify_reject_badge_and_expiry(page, shot, tmp_path):

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffFactory
-from core.tests.browser import log_in
+from core.tests.browser import both_widths, log_in
 from credentials.tests.factories import verified
 from directory import stats
 from directory.models import Invitation
@@ -43,10 +43,7 @@ def test_homeowner_finds_and_invites(page, shot):
     page.get_by_role("button", name="Show contractors").click()
     page.get_by_text("1 contractor").wait_for()
     assert page.get_by_role("link", name="Unverified Pipes").count() == 0
-    shot(page, "1-directory-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    shot(page, "1-directory-375")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    both_widths(page, shot, "1-directory")
 
     page.get_by_role("link", name="Rivera Plumbing").click()
     page.get_by_text("Verified license (TX)").wait_for()
@@ -95,10 +92,7 @@ def test_profile_shows_logo_metrics_and_hired_reviews_and_bidders_see_the_homeow
     page.get_by_role("button", name="Upload logo").click()
     page.get_by_text("Logo saved.").wait_for()
     assert page.get_by_role("img", name="Your current logo").count() == 1
-    shot(page, "2b-logo-settings-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    shot(page, "2b-logo-settings-375")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    both_widths(page, shot, "2b-logo-settings")
 
     log_in(page, homeowner)
     page.goto("/contractors/?category=plumbing")
@@ -107,10 +101,7 @@ def test_profile_shows_logo_metrics_and_hired_reviews_and_bidders_see_the_homeow
     newcomer_card = page.locator(".directory-card", has=page.get_by_role("link", name="Newcomer Drains"))
     assert newcomer_card.get_by_text("Not enough history yet").count() == 3
     assert newcomer_card.locator(".avatar-initials").inner_text() == "ND"
-    shot(page, "3-directory-metrics-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    shot(page, "3-directory-metrics-375")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    both_widths(page, shot, "3-directory-metrics")
 
     page.get_by_role("link", name="Rivera Plumbing").click()
     logo = page.get_by_role("img", name="Logo of Rivera Plumbing")
@@ -122,10 +113,7 @@ def test_profile_shows_logo_metrics_and_hired_reviews_and_bidders_see_the_homeow
     assert "0%" in text and "(0 of 5 contracts)" in text
     review = page.get_by_role("article", name="Review by Maria")
     assert "Hired through FairTradeWorker" in review.inner_text() and "garage spotless" in review.inner_text()
-    shot(page, "4-profile-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    shot(page, "4-profile-375")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    both_widths(page, shot, "4-profile")
 
     log_in(page, newcomer)
     page.goto(f"/jobs/{job.pk}/")

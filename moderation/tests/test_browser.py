@@ -14,7 +14,7 @@ from accounts.tests.factories import ContractorFactory, HomeownerFactory, StaffF
 from bids import services as bid_services
 from bids.models import Bid
 from contracts.tests.factories import contract_for
-from core.tests.browser import log_in
+from core.tests.browser import both_widths, log_in
 from jobs.tests.factories import JobFactory
 from messaging import services as message_services
 from moderation.models import Report
@@ -22,13 +22,6 @@ from moderation.models import Report
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PITCH = "Send the deposit by Zelle and we both skip the platform fee."
-
-
-def _both_widths(page, shot, name):
-    shot(page, f"{name}-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    shot(page, f"{name}-375")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_report_then_suspend_from_the_queue(page, shot):
@@ -49,10 +42,10 @@ def test_report_then_suspend_from_the_queue(page, shot):
     page.get_by_role("heading", name=re.compile("Report a message")).wait_for()
     page.get_by_label("What is wrong?").select_option(label="Asks for payment off the platform")
     page.get_by_label("Details").fill("Wants the deposit by Zelle, outside the escrow.")
-    _both_widths(page, shot, "1-report-form")
+    both_widths(page, shot, "1-report-form")
     page.get_by_role("button", name="Send report").click()
     page.get_by_text("Thank you. Our moderators will look at it").wait_for()
-    _both_widths(page, shot, "2-reported")
+    both_widths(page, shot, "2-reported")
 
     # ...and the contractor's profile.
     page.goto(reverse("directory:profile", args=[contractor.pk]))
@@ -66,15 +59,15 @@ def test_report_then_suspend_from_the_queue(page, shot):
     log_in(page, staff)
     page.goto(reverse("admin:moderation_report_changelist"))
     page.get_by_text(PITCH).wait_for()
-    _both_widths(page, shot, "3-queue")
+    both_widths(page, shot, "3-queue")
     page.get_by_role("link", name=PITCH).click()
     page.get_by_text("Wants the deposit by Zelle, outside the escrow.").wait_for()
-    _both_widths(page, shot, "3b-review")
+    both_widths(page, shot, "3b-review")
     page.locator("#id_suspend-reason").fill("Asked a homeowner to pay outside FairTradeWorker.")
     page.get_by_role("button", name="Suspend…").click()
     page.get_by_text("This withdraws 1 open bid").wait_for()
     assert page.get_by_text("Replace the back fence").count() >= 1
-    _both_widths(page, shot, "4-confirm-suspend")
+    both_widths(page, shot, "4-confirm-suspend")
     assert Bid.objects.get(pk=bid.pk).status == "active"  # nothing happens before the confirmation
     page.get_by_role("button", name="Suspend and withdraw 1 bid").click()
     page.get_by_text("is suspended; 1 open bid withdrawn").wait_for()
@@ -87,13 +80,13 @@ def test_report_then_suspend_from_the_queue(page, shot):
     withdrawn.wait_for()
     text = withdrawn.inner_text()
     assert "You now have 0 live bids" in text and "Shady Siding" not in text and "4,800" not in text
-    _both_widths(page, shot, "5-homeowner-notified")
+    both_widths(page, shot, "5-homeowner-notified")
 
     # The contractor sees why, and no longer has a live bid.
     log_in(page, contractor)
     page.goto(reverse("bids:mine"))
     page.get_by_text("Your account is suspended:").first.wait_for()
-    _both_widths(page, shot, "6-contractor-suspended")
+    both_widths(page, shot, "6-contractor-suspended")
     assert not Bid.objects.filter(contractor=contractor, status="active").exists()
 
 
@@ -116,11 +109,11 @@ def test_removed_content_as_its_author_sees_it(page, shot):
     page.goto(reverse("jobs:detail", args=[job.pk]) + "#questions")
     page.get_by_text("Your question was removed by moderators:").wait_for()
     assert page.get_by_text("Can we settle this by Venmo instead?").count() == 0
-    _both_widths(page, shot, "1-asker-sees-removal")
+    both_widths(page, shot, "1-asker-sees-removal")
 
     log_in(page, homeowner)
     page.goto(reverse("jobs:detail", args=[job.pk]))
     page.get_by_text("Is the ground level?").wait_for()
     assert page.get_by_text("Venmo").count() == 0 and page.get_by_text("removed by moderators").count() == 0
     page.get_by_role("link", name="Report question").first.wait_for()
-    _both_widths(page, shot, "2-owner-job-page")
+    both_widths(page, shot, "2-owner-job-page")
