@@ -58,7 +58,12 @@ def bid_of_contractor_on(user, job: Job) -> Bid | None:
     """The caller's live bid on this job, if any (withdrawn bids do not count)."""
     if user is None or not user.is_authenticated or not user.is_contractor:
         return None
-    return _base().filter(job=job, contractor=user).exclude(status=Bid.Status.WITHDRAWN).first()
+    bid = (Bid.objects.filter(job=job, contractor=user).exclude(status=Bid.Status.WITHDRAWN)
+           .prefetch_related(Prefetch("milestones", queryset=BidMilestone.objects.order_by("position"))).first())
+    if bid is not None:
+        # Both are in hand: joining them again would only cost time on the job page.
+        bid.job, bid.contractor = job, user
+    return bid
 
 
 def bids_of_contractor(user) -> QuerySet[Bid]:

@@ -130,7 +130,7 @@ def test_evidence_link_expires(client, contract, homeowner, contractor, time_mac
 
 # The contract page's queries, pinned: the same with 1 and with 5 milestones, each with money
 # rows of every kind (payment, release, submission and evidence, changes requested).
-CONTRACT_PAGE_QUERIES = {"homeowner": 14, "contractor": 14}
+CONTRACT_PAGE_QUERIES = {"homeowner": 13, "contractor": 13}
 
 
 @pytest.mark.parametrize("milestones", [1, 5])

@@ -64,7 +64,7 @@ def test_dispute_response_is_urgent_for_the_other_party(homeowner, contractor):
 
 
 # The dashboard's queries, pinned per role: the same with 1 and with 4 jobs and contracts.
-DASHBOARD_QUERIES = {"homeowner": 14, "contractor": 13}
+DASHBOARD_QUERIES = {"homeowner": 13, "contractor": 12}
 
 
 @pytest.mark.parametrize("rows", [1, 4])

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 # Signed-in homeowner: session, user, the profile (its user, logo and metrics row joined),
 # trades, credentials, invitation opt-out, portfolio, the homeowner's open jobs, recent
-# reviews, and base.html's email-suppression banner and bell count.
-PROFILE_QUERIES = 11
+# reviews, and base.html's header (bell count and email-suppression banner in one query).
+PROFILE_QUERIES = 10
 # Signed-in homeowner: session, user, the capped count, the page's ids, the page's profiles
 # (user, logo and metrics row joined), trades, credentials, the trade filter's categories,
-# base.html's banner and bell.
-DIRECTORY_QUERIES = 10
+# base.html's header (banner and bell in one query).
+DIRECTORY_QUERIES = 9
 
 
 def test_public_contractor_profile_shows_badges(client):

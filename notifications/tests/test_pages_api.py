@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from notifications import events, notify
 from notifications.models import Notification, NotificationDelivery, NotificationPreference
@@ -26,6 +27,37 @@ def test_bell_shows_the_unread_count(client, homeowner):
     page = client.get("/dashboard/").content.decode()
     assert 'class="bell has-unread"' in page and '>3<span class="visually-hidden"> unread</span>' in page
     assert client.get("/notifications/unread-count/").json() == {"unread": 3}
+
+
+def test_header_state_counts_only_ones_own_unread_and_finds_the_address_in_any_case(homeowner, other_homeowner):
+    from notifications.models import EmailSuppression
+    from notifications.selectors import HeaderState, header_state
+
+    _many(homeowner, 2)
+    _many(other_homeowner, 5)
+    read = Notification.objects.filter(recipient=homeowner).first()
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    assert header_state(homeowner) == HeaderState(unread=1, email_problem="")
+    EmailSuppression.objects.create(email=homeowner.email.upper(), reason="complained")
+    assert header_state(homeowner) == HeaderState(unread=1, email_problem="complained")
+    EmailSuppression.objects.update(cleared_at=timezone.now())
+    assert header_state(homeowner).email_problem == ""
+
+
+def test_bell_and_banner_share_one_query(client, homeowner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.models import EmailSuppression
+
+    EmailSuppression.objects.create(email=homeowner.email, reason="bounced")
+    _many(homeowner, 2)
+    client.force_login(homeowner)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/dashboard/").content.decode()
+    assert "We can't reach" in html and "Emails to it bounce" in html and '>2<span class="visually-hidden">' in html
+    header = [q["sql"] for q in queries.captured_queries if "notifications_emailsuppression" in q["sql"]]
+    assert len(header) == 1 and "notifications_notification" in header[0]
 
 
 def test_list_page_and_reading(client, homeowner, other_homeowner):
