@@ -286,11 +286,17 @@ def jobs_of_homeowner(user) -> QuerySet[Job]:
 
 def near_me_defaults(user) -> dict | None:
     """A contractor's service area and trades: the board's default view for them."""
-    profile = getattr(user, "contractor_profile", None) if user is not None and user.is_authenticated else None
-    if profile is None or not profile.zip_code:
+    from accounts.models import ContractorProfile
+
+    if user is None or not user.is_authenticated:
+        return None
+    # One query for the profile and its trades (a row per trade): the board's most requested view.
+    rows = list(ContractorProfile.objects.filter(user=user).order_by("trades__id")
+                .values_list("zip_code", "service_radius_miles", "trades__id"))
+    if not rows or not rows[0][0]:
         return None
     return {
-        "zip_code": profile.zip_code,
-        "radius_miles": profile.service_radius_miles,
-        "trade_ids": tuple(profile.trades.values_list("id", flat=True)),
+        "zip_code": rows[0][0],
+        "radius_miles": rows[0][1],
+        "trade_ids": tuple(trade for _, _, trade in rows if trade is not None),
     }
