@@ -64,7 +64,12 @@ def test_dispute_response_is_urgent_for_the_other_party(homeowner, contractor):
 
 
 # The dashboard's queries, pinned per role: the same with 1 and with 4 jobs and contracts.
-DASHBOARD_QUERIES = {"homeowner": 13, "contractor": 12}
+# Homeowner: session, user, which kinds are waiting, the four kinds found here (submitted
+# work, unfunded milestones, jobs in review, unread messages), recent activity, the header.
+DASHBOARD_QUERIES = {"homeowner": 10, "contractor": 7}
+# With nothing waiting only the fixed part runs, however many kinds of to-do there are:
+# session, user, their profile (onboarding done?), which kinds are waiting, activity, header.
+QUIET_DASHBOARD_QUERIES = {"homeowner": 6, "contractor": 6}
 
 
 @pytest.mark.parametrize("rows", [1, 4])
@@ -85,6 +90,37 @@ def test_dashboard_page_query_count_is_pinned(client, homeowner, contractor, dja
     assert "Waiting on you" in body and ("unread message" in body) == (role == "homeowner")
     assert body.count("Review the work on") == (rows if role == "homeowner" else 0)
     assert ("Finish your payout setup" in body) == (role == "contractor")
+
+
+@pytest.mark.parametrize("role", ["homeowner", "contractor"])
+def test_with_nothing_waiting_no_kind_of_todo_is_queried(client, homeowner, contractor, django_assert_num_queries, role):
+    user = {"homeowner": homeowner, "contractor": contractor}[role]
+    JobFactory(homeowner=homeowner, status=Job.Status.DRAFT)  # something of theirs, nothing due
+    client.force_login(user)
+    with django_assert_num_queries(QUIET_DASHBOARD_QUERIES[role]):
+        page = client.get(reverse("accounts:dashboard"))
+    assert "Nothing is waiting on you right now." in page.content.decode()
+
+
+def test_a_job_in_review_asks_to_compare_and_hire(homeowner, contractor):
+    job = JobFactory(homeowner=homeowner, title="Gutters", status=Job.Status.REVIEWING)
+    BidFactory(job=job, contractor=contractor)
+    [todo] = todos_for(homeowner)
+    assert todo.text == "Compare the bids on “Gutters” and hire" and todo.url == reverse("bids:compare", args=[job.pk])
+    assert texts(contractor) == []
+
+
+def test_both_parties_are_asked_for_a_review_until_they_write_it(homeowner, contractor):
+    from reviews.services import review_submit
+    from reviews.tests.helpers import completed_contract
+
+    contract = completed_contract(homeowner, contractor)
+    title = contract.job.title
+    assert f"Leave a review for “{title}”" in texts(homeowner)
+    assert f"Leave a review for “{title}”" in texts(contractor)
+    review_submit(actor=homeowner, contract_id=contract.pk, rating=5, body="Tidy, on time and as quoted.")
+    assert f"Leave a review for “{title}”" not in texts(homeowner)
+    assert f"Leave a review for “{title}”" in texts(contractor)
 
 
 def test_a_proposed_change_waits_on_the_other_party(homeowner, contractor):
