@@ -30,6 +30,8 @@ from payments.models import PayoutAccount
 from reviews.models import REVIEW_WINDOW, Review
 
 SOON = timedelta(days=2)
+HOMEOWNER_KINDS = {"submitted", "unfunded", "questions", "jobs"}
+CONTRACTOR_KINDS = {"funded", "payout_setup", "bids"}
 
 
 @dataclass
@@ -198,6 +200,9 @@ def _kinds_waiting(user, now) -> set[str]:
         ("change_orders", "SELECT 1 FROM {change_order} o JOIN {contract} c ON c.id = o.contract_id"
                           " WHERE {party} AND o.status = %s", [*mine, ChangeOrder.Status.PENDING]),
     ]
+    skip = HOMEOWNER_KINDS if not user.is_homeowner else set()
+    skip |= CONTRACTOR_KINDS if not user.is_contractor else set()
+    checks = [check for check in checks if check[0] not in skip]
     columns = ", ".join(f"EXISTS ({sql.format(**tables, party=party)})" for _, sql, _ in checks)
     params = [_db_value(value) for _, _, values in checks for value in values]
     with connection.cursor() as cursor:
@@ -207,9 +212,11 @@ def _kinds_waiting(user, now) -> set[str]:
 
 
 def _db_value(value):
-    """UUIDs as the database stores them (text on SQLite); everything else as it is."""
+    """UUIDs and times as the database stores them (text on SQLite); everything else as it is."""
     if isinstance(value, uuid.UUID):
         return value if connection.features.has_native_uuid_field else value.hex
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
     return value
 
 
