@@ -69,6 +69,25 @@ def _sessions():
 
 SESSION_COOKIE, SESSIONS = _sessions()
 
+# Every request's start and response time, written when Locust quits, so the report can
+# tell the steady state from the warm-up (the run starts with an empty cache of its own).
+TIMINGS_PATH = os.environ.get("LOADTEST_TIMINGS")
+_timings: list[tuple[float, float]] = []
+
+
+@events.request.add_listener
+def _record(response_time=None, start_time=None, **kwargs):
+    if TIMINGS_PATH and response_time is not None:
+        _timings.append((start_time or time.time(), response_time))
+
+
+@events.quitting.add_listener
+def _write_timings(**kwargs):
+    if TIMINGS_PATH:
+        with open(TIMINGS_PATH, "w") as handle:
+            handle.write("start,response_ms\n")
+            handle.writelines(f"{start:.3f},{ms:.1f}\n" for start, ms in _timings)
+
 
 @events.init_command_line_parser.add_listener
 def _options(parser):

@@ -147,7 +147,7 @@ SCENARIOS = ["AnonymousVisitor", "ContractorFindingWork", "HomeownerPosting", "H
              "PartnerIntegration"]
 
 
-def _locust(prefix, users, spawn_rate, run_time, classes, html=None, sessions=None):
+def _locust(prefix, users, spawn_rate, run_time, classes, html=None, sessions=None, timings=None):
     cmd = [
         str(VENV_BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
         "--host", f"http://127.0.0.1:{PORT}", "-u", str(users), "-r", str(spawn_rate), "--run-time", run_time,
@@ -160,6 +160,8 @@ def _locust(prefix, users, spawn_rate, run_time, classes, html=None, sessions=No
     env = _env()
     if sessions:
         env["LOADTEST_SESSIONS"] = str(sessions)
+    if timings:
+        env["LOADTEST_TIMINGS"] = str(timings)
     return subprocess.run(cmd, env=env, cwd=ROOT)
 
 
@@ -219,7 +221,7 @@ def main(argv=None):
         load_before = os.getloadavg()
         started = datetime.now(UTC)
         load = _locust(out / "locust", args.users, spawn_rate, run_time, SCENARIOS, html=out / "locust.html",
-                       sessions=sessions)
+                       sessions=sessions, timings=out / "requests.csv")
         load_after = os.getloadavg()
         ended = datetime.now(UTC)
         capacity = None

@@ -36,3 +36,21 @@ def test_the_knee_is_the_last_good_user_count_before_a_sustained_failure():
 
     history = [row(100, 200), row(200, 900), row(300, 300), *[row(400 + i, 800) for i in range(5)], row(900, 100)]
     assert knee(history) == 300
+
+
+def test_steady_state_leaves_out_the_warm_up(tmp_path):
+    from loadtest.report import steady_state
+
+    started = datetime.fromisoformat("2026-11-30T16:00:00+00:00")
+    begin = started.timestamp()
+    slow_start = [f"{begin + i * 0.1:.3f},5000.0" for i in range(100)]  # first 10 s: 5 s answers
+    steady = [f"{begin + 120 + i * 0.5:.3f},{ms:.1f}" for i, ms in enumerate([40.0] * 98 + [300.0, 900.0])]
+    timings = tmp_path / "requests.csv"
+    timings.write_text("start,response_ms\n" + "\n".join(slow_start + steady) + "\n")
+
+    found = steady_state(timings, started, warmup_seconds=120)
+
+    assert found["count"] == 100 and found["p50"] == 40.0 and found["p99"] == 900.0
+    assert abs(found["rps"] - 100 / 49.5) < 0.01
+    assert steady_state(timings, started, warmup_seconds=3600) is None
+    assert steady_state(tmp_path / "missing.csv", started) is None
