@@ -23,9 +23,13 @@ from notifications.events import BID_RANGE_MIN_COUNT
 from .models import Bid, BidMilestone
 
 
+def _milestones() -> Prefetch:
+    return Prefetch("milestones", queryset=BidMilestone.objects.order_by("position"))
+
+
 def _base() -> QuerySet[Bid]:
     return Bid.objects.select_related("job", "job__category", "contractor", "contractor__contractor_profile").prefetch_related(
-        Prefetch("milestones", queryset=BidMilestone.objects.order_by("position"))
+        _milestones()
     )
 
 
@@ -59,7 +63,7 @@ def bid_of_contractor_on(user, job: Job) -> Bid | None:
     if user is None or not user.is_authenticated or not user.is_contractor:
         return None
     bid = (Bid.objects.filter(job=job, contractor=user).exclude(status=Bid.Status.WITHDRAWN)
-           .prefetch_related(Prefetch("milestones", queryset=BidMilestone.objects.order_by("position"))).first())
+           .prefetch_related(_milestones()).first())
     if bid is not None:
         # Both are in hand: joining them again would only cost time on the job page.
         bid.job, bid.contractor = job, user

@@ -9,7 +9,6 @@ query costs 1–2 ms of CPU to build whether or not it finds a row.
 This app sits at the top layer: it only reads other apps' models and selectors.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from bids.models import Bid
 from contracts.models import ChangeOrder, Contract, Milestone
 from core.money import format_cents
+from core.rawsql import bind, name
 from disputes.models import Dispute
 from jobs.models import Job, Question
 from messaging.models import Message
@@ -169,7 +169,7 @@ def _kinds_waiting(user, now) -> set[str]:
     cheap EXISTS that is looser than its kind's query (never stricter: a kind it rules out
     has nothing to show), so the answer decides only which queries to run. Table names come
     from the models; every value is a bound parameter."""
-    tables = {name: model._meta.db_table for name, model in (
+    tables = {key: name(model) for key, model in (
         ("milestone", Milestone), ("contract", Contract), ("job", Job), ("question", Question), ("bid", Bid),
         ("dispute", Dispute), ("message", Message), ("change_order", ChangeOrder), ("payout", PayoutAccount))}
     party = "(c.homeowner_id = %s OR c.contractor_id = %s)"
@@ -204,20 +204,11 @@ def _kinds_waiting(user, now) -> set[str]:
     skip |= CONTRACTOR_KINDS if not user.is_contractor else set()
     checks = [check for check in checks if check[0] not in skip]
     columns = ", ".join(f"EXISTS ({sql.format(**tables, party=party)})" for _, sql, _ in checks)
-    params = [_db_value(value) for _, _, values in checks for value in values]
+    params = [bind(value) for _, _, values in checks for value in values]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}", params)  # noqa: S608 # nosec B608 (model table names, bound values)
         found = cursor.fetchone()
     return {kind for (kind, _, _), yes in zip(checks, found, strict=True) if yes}
-
-
-def _db_value(value):
-    """UUIDs and times as the database stores them (text on SQLite); everything else as it is."""
-    if isinstance(value, uuid.UUID):
-        return value if connection.features.has_native_uuid_field else value.hex
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
 
 
 def recent_activity(user, limit=8):

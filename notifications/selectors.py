@@ -6,6 +6,8 @@ from functools import cache
 from django.db import connection
 from django.shortcuts import get_object_or_404
 
+from core.rawsql import bind, name
+
 from .models import EmailSuppression, Notification
 
 
@@ -44,9 +46,8 @@ def header_state(user) -> HeaderState:
     (measured on the scale data)."""
     if not getattr(user, "is_authenticated", False):
         return HeaderState(0, "")
-    recipient = Notification._meta.get_field("recipient").get_db_prep_value(user.pk, connection)  # text on SQLite
     with connection.cursor() as cursor:
-        cursor.execute(_header_sql(), [recipient, user.email])
+        cursor.execute(_header_sql(), [bind(user.pk), user.email])
         unread, reason = cursor.fetchone()
     return HeaderState(unread or 0, reason or "")
 
@@ -54,9 +55,6 @@ def header_state(user) -> HeaderState:
 @cache
 def _header_sql() -> str:
     """Table and column names from the models, quoted; the values are bound parameters."""
-    def name(model, field=None):
-        return connection.ops.quote_name(model._meta.get_field(field).column if field else model._meta.db_table)
-
     notes, recipient, read_at = name(Notification), name(Notification, "recipient"), name(Notification, "read_at")
     bounces, reason = name(EmailSuppression), name(EmailSuppression, "reason")
     email, cleared_at = name(EmailSuppression, "email"), name(EmailSuppression, "cleared_at")
