@@ -86,7 +86,7 @@ def _table(title, lines, targets=None):
 
 
 _ACCESS = re.compile(r'\[(?P<at>[^\]]+)\] "(?P<method>[A-Z]+) (?P<url>\S+) [^"]*" (?P<status>\d{3}) \S+ '
-                     r'(?P<ms>\d+)ms cache=(?P<cache>\S*)')
+                     r'(?P<ms>\d+)ms cache=(?P<cache>\S*)(?: timing=(?:cpu;dur=(?P<cpu>[\d.]+))?)?')
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -104,7 +104,7 @@ def server_times(log: Path, started: datetime, ended: datetime):
     """Per endpoint, from gunicorn's access log (run.py adds the time taken and the page cache
     header to it): the time the server spent on each request, without Locust's queueing, and how
     many anonymous requests the page cache answered. Only requests of the measured run count."""
-    times, hits, cacheable = defaultdict(list), defaultdict(int), defaultdict(int)
+    times, cpu, hits, cacheable = defaultdict(list), defaultdict(list), defaultdict(int), defaultdict(int)
     if not log.exists():
         return []
     for line in log.open(errors="replace"):
@@ -116,6 +116,8 @@ def server_times(log: Path, started: datetime, ended: datetime):
             continue
         name = _endpoint(match["method"], match["url"])
         times[name].append(int(match["ms"]))
+        if match["cpu"] is not None:
+            cpu[name].append(float(match["cpu"]))
         if match["cache"] in ("hit", "miss"):
             cacheable[name] += 1
             hits[name] += match["cache"] == "hit"
@@ -124,10 +126,12 @@ def server_times(log: Path, started: datetime, ended: datetime):
         values.sort()
         rows.append({"name": name, "count": len(values), "p50": statistics.median(values), "p95": _pick(values, 0.95),
                      "p99": _pick(values, 0.99), "share": sum(values),
+                     "cpu_p50": statistics.median(cpu[name]) if cpu[name] else None, "cpu_share": sum(cpu[name]),
                      "hits": hits[name] / cacheable[name] if cacheable[name] else None})
-    total = sum(row["share"] for row in rows) or 1
-    for row in rows:
-        row["share"] /= total
+    for key in ("share", "cpu_share"):
+        total = sum(row[key] for row in rows) or 1
+        for row in rows:
+            row[key] /= total
     return rows
 
 
@@ -151,12 +155,16 @@ def _server_table(rows, limit=40):
     out = ["### Server time per endpoint (gunicorn access log)", "",
            "Time from gunicorn reading the request to its response, so queueing in Locust and in the"
            " listen backlog is not in it (waiting for the CPU inside a busy worker is). Share: of all"
-           " server time in the run. Cache hits: anonymous requests the page cache answered.", "",
-           "| endpoint | requests | p50 ms | p95 ms | p99 ms | share | cache hits |", "|---|---:|---:|---:|---:|---:|---:|"]
+           " server time in the run. CPU: the request thread's CPU time (Server-Timing), median and"
+           " share of all of it; what a page costs, whatever else the machine was doing."
+           " Cache hits: anonymous requests the page cache answered.", "",
+           "| endpoint | requests | p50 ms | p95 ms | p99 ms | share | CPU p50 ms | CPU share | cache hits |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows[:limit]:
         hits = "" if row["hits"] is None else f"{row['hits']:.0%}"
+        cpu = ("", "") if row["cpu_p50"] is None else (f"{row['cpu_p50']:.1f}", f"{row['cpu_share']:.1%}")
         out.append(f"| {row['name']} | {row['count']} | {row['p50']:.0f} | {row['p95']} | {row['p99']} |"
-                   f" {row['share']:.1%} | {hits} |")
+                   f" {row['share']:.1%} | {cpu[0]} | {cpu[1]} | {hits} |")
     return out + [""]
 
 

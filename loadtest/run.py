@@ -57,9 +57,11 @@ def _env():
         "API_RATE_IP_WRITE": "1000000/min",
         "API_RATE_AUTH": "1000000/min",
         "LOGIN_RATE_IP": "1000000/m/ip",
-        # The access log also gives each request's server time (ms) and whether the anonymous
-        # page cache answered it, for the per-endpoint server times in the report.
-        "GUNICORN_CMD_ARGS": '--access-logformat "%(h)s %(t)s \\"%(r)s\\" %(s)s %(B)s %(M)sms cache=%({x-page-cache}o)s"',
+        # The access log also gives each request's server time (ms), its thread's CPU time
+        # (Server-Timing, added by the load-test settings) and whether the anonymous page cache
+        # answered it, for the per-endpoint server times in the report.
+        "GUNICORN_CMD_ARGS": '--access-logformat "%(h)s %(t)s \\"%(r)s\\" %(s)s %(B)s %(M)sms'
+                             ' cache=%({x-page-cache}o)s timing=%({server-timing}o)s"',
     })
     env.pop("DEBUG", None)
     return env

@@ -27,3 +27,5 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# First, so that it measures every other middleware too (see the class).
+MIDDLEWARE = ["core.middleware.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405

@@ -30,6 +30,20 @@ def test_server_times_per_endpoint_in_the_run_window(tmp_path):
     assert abs(sum(row["share"] for row in rows) - 1) < 1e-9 and rows[0]["name"] == "POST /api/v1/jobs/"
 
 
+def test_server_times_carry_each_endpoints_cpu_when_the_log_has_it(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    log.write_text(
+        '127.0.0.1 [30/Nov/2026:16:00:02 +0000] "GET /jobs/ HTTP/1.1" 200 18000 40ms cache=miss timing=cpu;dur=12.5\n'
+        '127.0.0.1 [30/Nov/2026:16:00:03 +0000] "GET /jobs/ HTTP/1.1" 200 18000 3ms cache=hit timing=cpu;dur=1.5\n'
+        '127.0.0.1 [30/Nov/2026:16:00:04 +0000] "GET /dashboard/ HTTP/1.1" 200 9000 90ms cache=- timing=cpu;dur=6.0\n'
+        '127.0.0.1 [30/Nov/2026:16:00:05 +0000] "GET /healthz HTTP/1.1" 200 2 1ms cache=- timing=-\n')
+    rows = {row["name"]: row for row in server_times(log, datetime.fromisoformat("2026-11-30T16:00:00+00:00"),
+                                                      datetime.fromisoformat("2026-11-30T16:05:00+00:00"))}
+    assert rows["GET /jobs/"]["cpu_p50"] == 7.0 and rows["GET /dashboard/"]["cpu_p50"] == 6.0
+    assert rows["GET /jobs/"]["cpu_share"] == 14 / 20 and rows["GET /dashboard/"]["cpu_share"] == 6 / 20
+    assert rows["GET /healthz"]["cpu_p50"] is None and rows["GET /healthz"]["cpu_share"] == 0
+
+
 def test_the_knee_is_the_last_good_user_count_before_a_sustained_failure():
     def row(users, p99, fails=0):
         return {"Name": "Aggregated", "User Count": users, "Requests/s": 10, "Failures/s": fails, "99%": p99}
