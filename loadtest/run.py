@@ -175,6 +175,16 @@ def _locust_rps(prefix, classes):
     return 0.0
 
 
+def machine_speed(iterations=5_000_000) -> float:
+    """Seconds of CPU for a fixed pure-Python loop: the same code took 1.1 s on one day and
+    2.2 s on another on "the same" 2-core machine, so each report says how fast its machine was."""
+    started = time.process_time()
+    total = 0
+    for number in range(iterations):
+        total += number
+    return round(time.process_time() - started, 3)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["loadtest", "stress"])
@@ -220,6 +230,7 @@ def main(argv=None):
         else:
             spawn_rate = args.spawn_rate or max(args.users / 30, 1)
             run_time = args.duration
+        speed = machine_speed()
         load_before = os.getloadavg()
         started = datetime.now(UTC)
         load = _locust(out / "locust", args.users, spawn_rate, run_time, SCENARIOS, html=out / "locust.html",
@@ -241,6 +252,7 @@ def main(argv=None):
             "locust_exit": load.returncode,
             "seed_seconds": round(seed_seconds), "jobs": JOBS, "note": args.note, "cpus": os.cpu_count(),
             "machine_load_average_1_5_15_min_before": load_before, "after": load_after,
+            "python_loop_cpu_seconds_before": speed,
             "capacity": capacity,
         }
     finally:
