@@ -10,6 +10,8 @@ may be an internal address, and trusting it would let a forged Host poison reset
 from django.conf import settings
 from django.urls import reverse
 
+from core.reversing import reverse_uuids
+
 
 def absolute_url(path: str) -> str:
     """SITE_URL + path; a full http(s) URL is returned unchanged, an empty path stays empty."""
@@ -21,5 +23,5 @@ def absolute_url(path: str) -> str:
 
 
 def absolute_reverse(viewname: str, *args, query: str = "", **kwargs) -> str:
-    url = absolute_url(reverse(viewname, args=args or None, kwargs=kwargs or None))
+    url = absolute_url(reverse(viewname, kwargs=kwargs) if kwargs else reverse_uuids(viewname, args))
     return f"{url}?{query}" if query else url

@@ -107,7 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
-            "builtins": ["core.templatetags.money", "core.templatetags.forms"],
+            "builtins": ["core.templatetags.money", "core.templatetags.forms", "core.templatetags.urls"],
         },
     }
 ]

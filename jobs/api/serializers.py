@@ -1,8 +1,8 @@
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import api_datetime
+from core.reversing import reverse_uuids
 from jobs import selectors
 from jobs.models import Category, Job, JobPhoto, Question
 
@@ -33,7 +33,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 def _photo_url(photo, request) -> str:
     # Served through the site (visibility checked there; S3 answers with a presigned redirect).
-    url = reverse("jobs:photo", args=[photo.job_id, photo.pk])
+    url = reverse_uuids("jobs:photo", [photo.job_id, photo.pk])
     return request.build_absolute_uri(url) if request is not None else url
 
 
