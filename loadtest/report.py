@@ -151,6 +151,19 @@ def steady_state(timings: Path, started: datetime, warmup_seconds: int = WARMUP_
             "p50": _pick(after, 0.50), "p95": _pick(after, 0.95), "p99": _pick(after, 0.99)}
 
 
+def _cpu_table(usage: dict | None) -> list[str]:
+    if not usage:
+        return []
+    cpus = usage.get("cpus") or 1
+    out = ["### Where the machine's CPU went", "",
+           f"Average cores in use over the {usage['wall_seconds']:.0f} s of the run, of {cpus}: the whole"
+           f" machine {usage['machine_busy_cores']:.2f} ({usage['machine_busy_cores'] / cpus:.0%}). Everything"
+           " below shares the same cores; the site can only have what the rest leaves it.", "",
+           "| process | cores | share of the machine |", "|---|---:|---:|"]
+    out += [f"| {group} | {cores:.2f} | {cores / cpus:.0%} |" for group, cores in usage["cores"].items()]
+    return out + [""]
+
+
 def _server_table(rows, limit=40):
     out = ["### Server time per endpoint (gunicorn access log)", "",
            "Time from gunicorn reading the request to its response, so queueing in Locust and in the"
@@ -274,6 +287,7 @@ def write(out: Path, conditions: dict, capacity: dict | None = None) -> Path:
         lines += ["## Targets", "", "| target | measured | goal | result |", "|---|---|---|---|"]
         lines += [f"| {name} | {value} | {goal} | {'' if ok is None else _mark(ok)} |" for name, value, goal, ok in checks]
         lines += [""]
+    lines += _cpu_table(conditions.get("cpu_during_run"))
     lines += _table("Per endpoint (all scenarios)", endpoints, ENDPOINT_TARGETS)
     lines += _table("Per scenario", scenarios)
     if conditions.get("started") and conditions.get("ended"):

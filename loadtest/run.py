@@ -14,6 +14,7 @@ are raised through their documented variables because every simulated user share
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -26,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loadtest import report  # noqa: E402
+from loadtest import machine, report  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("LOADTEST_PORT", "8800"))
@@ -175,16 +176,6 @@ def _locust_rps(prefix, classes):
     return 0.0
 
 
-def machine_speed(iterations=5_000_000) -> float:
-    """Seconds of CPU for a fixed pure-Python loop: the same code took 1.1 s on one day and
-    2.2 s on another on "the same" 2-core machine, so each report says how fast its machine was."""
-    started = time.process_time()
-    total = 0
-    for number in range(iterations):
-        total += number
-    return round(time.process_time() - started, 3)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["loadtest", "stress"])
@@ -230,11 +221,13 @@ def main(argv=None):
         else:
             spawn_rate = args.spawn_rate or max(args.users / 30, 1)
             run_time = args.duration
-        speed = machine_speed()
+        speed = machine.machine_speed()
         load_before = os.getloadavg()
         started = datetime.now(UTC)
+        cpu_before, children_before = machine.snapshot(), resource.getrusage(resource.RUSAGE_CHILDREN)
         load = _locust(out / "locust", args.users, spawn_rate, run_time, SCENARIOS, html=out / "locust.html",
                        sessions=sessions, timings=out / "requests.csv")
+        cpu_after, children_after = machine.snapshot(), resource.getrusage(resource.RUSAGE_CHILDREN)
         load_after = os.getloadavg()
         ended = datetime.now(UTC)
         capacity = None
@@ -254,6 +247,10 @@ def main(argv=None):
             "machine_load_average_1_5_15_min_before": load_before, "after": load_after,
             "python_loop_cpu_seconds_before": speed,
             "capacity": capacity,
+            # Locust is the only child run.py reaps while it runs, so the growth of its
+            # children's CPU is Locust's.
+            "cpu_during_run": machine.cpu_by_group(cpu_before, cpu_after, locust_seconds=(
+                children_after.ru_utime + children_after.ru_stime - children_before.ru_utime - children_before.ru_stime)),
         }
     finally:
         stack.stop()
