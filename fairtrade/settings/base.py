@@ -129,6 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
         "timeout": 10,
     }
+    # Values travel apart from the SQL (server-side binding), so PostgreSQL can keep a query's
+    # plan: psycopg prepares a statement the 5th time a connection runs it and reuses it from
+    # then on. Measured on the scale data over a mix of signed-in pages: PostgreSQL's CPU per
+    # page 4.0 -> 1.9 ms, Django's ~1.5 ms less (no quoting of values into the SQL). Django
+    # leaves prepared statements off by default for pgbouncer in transaction mode; the pool
+    # here is in-process, and a pooler put in front would need max_prepared_statements.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves several people at once (make run, demos): WAL lets reads
     # go on during a write, BEGIN IMMEDIATE takes the write lock at the start of a
