@@ -60,9 +60,10 @@ def _env():
         "LOGIN_RATE_IP": "1000000/m/ip",
         # The access log also gives each request's server time (ms), its thread's CPU time
         # (Server-Timing, added by the load-test settings) and whether the anonymous page cache
-        # answered it, for the per-endpoint server times in the report.
+        # answered it, for the per-endpoint server times in the report, and the worker's pid
+        # (a worker replaced after --max-requests starts with new connections).
         "GUNICORN_CMD_ARGS": '--access-logformat "%(h)s %(t)s \\"%(r)s\\" %(s)s %(B)s %(M)sms'
-                             ' cache=%({x-page-cache}o)s timing=%({server-timing}o)s"',
+                             ' cache=%({x-page-cache}o)s timing=%({server-timing}o)s pid=%(p)s"',
     })
     env.pop("DEBUG", None)
     return env
