@@ -73,4 +73,4 @@ def test_production_security_headers_configuration():
         "s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.DATABASES['default']['OPTIONS']['pool']['max_size'])",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["31536000", "True", "True", "True", "Lax", "DENY", "Argon2PasswordHasher", "10"]
+    assert result.stdout.split() == ["31536000", "True", "True", "True", "Lax", "DENY", "SingleLaneArgon2PasswordHasher", "10"]

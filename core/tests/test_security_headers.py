@@ -27,7 +27,7 @@ def test_no_inline_scripts_in_rendered_pages(client):
 def test_password_hasher_is_argon2_in_base_settings():
     from fairtrade.settings import base
 
-    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert base.PASSWORD_HASHERS[0] == "accounts.hashers.SingleLaneArgon2PasswordHasher"
 
 
 def _both(view, request_factory, path="/"):
