@@ -32,6 +32,7 @@ def forget_stale_plans(execute, sql, params, many, context):
 
 def install(sender, connection, **kwargs):
     """connection_created receiver (core/apps.py): Django reconnects, and so calls this,
-    for every connection it takes from the pool."""
+    for every connection it takes from the pool. First in the list, so the outermost wrapper,
+    and so that `connection.execute_wrapper()` blocks, which pop the last one, never pop it."""
     if connection.vendor == "postgresql" and forget_stale_plans not in connection.execute_wrappers:
-        connection.execute_wrappers.append(forget_stale_plans)
+        connection.execute_wrappers.insert(0, forget_stale_plans)
