@@ -170,12 +170,11 @@ def anonymous_page_cache(namespace: str, timeout: int = 30, scope_kwarg: str | N
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             scope = f"{namespace}:{kwargs[scope_kwarg]}" if scope_kwarg else namespace
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            version_key, additions_key, key = _version_key(scope), _additions_key(scope), f"pagecache:{scope}:{path}"
-            found = cache.get_many([version_key, additions_key, key])
-            version, additions, cached = found.get(version_key) or 0, found.get(additions_key) or 0, found.get(key)
-            if _fresh(cached, version, additions, additions_grace):
-                response = HttpResponse(cached[3], content_type="text/html; charset=utf-8")
+            shelf = SharedPages(scope, timeout, additions_grace)
+            key = shelf.key(request.get_full_path())
+            cached, stamp = shelf.lookup(key)
+            if cached is not None:
+                response = HttpResponse(cached, content_type="text/html; charset=utf-8")
                 response["X-Page-Cache"] = "hit"
                 return response
             response = view(request, *args, **kwargs)
@@ -188,13 +187,39 @@ def anonymous_page_cache(namespace: str, timeout: int = 30, scope_kwarg: str | N
             ):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
-                cache.set(key, (version, additions, time.time_ns(), response.content), timeout=timeout)
+                shelf.store(key, stamp, response.content)
                 response["X-Page-Cache"] = "miss"
             return response
 
         return wrapper
 
     return decorate
+
+
+class SharedPages:
+    """What everyone who asks the same question gets, stored with the namespace's versions
+    (invalidate_pages, note_addition) and read with them in one round trip. The caller
+    decides who may share a copy: anonymous_page_cache for signed-out visitors' HTML, the
+    API's job listing for every caller who sees those jobs as the public does."""
+
+    def __init__(self, scope: str, timeout: int, additions_grace: int = 0):
+        self.scope, self.timeout, self.additions_grace = scope, timeout, additions_grace
+
+    def key(self, what: str) -> str:
+        return f"pagecache:{self.scope}:{hashlib.sha256(what.encode()).hexdigest()[:32]}"
+
+    def lookup(self, key: str):
+        """(the stored payload or None when missing or stale, the versions to store a new one with)."""
+        version_key, additions_key = _version_key(self.scope), _additions_key(self.scope)
+        found = cache.get_many([version_key, additions_key, key])
+        version, additions, cached = found.get(version_key) or 0, found.get(additions_key) or 0, found.get(key)
+        payload = cached[3] if _fresh(cached, version, additions, self.additions_grace) else None
+        return payload, (version, additions)
+
+    def store(self, key: str, stamp, payload) -> None:
+        """Store what was built at `stamp` (from lookup): a change announced meanwhile still makes it stale."""
+        version, additions = stamp
+        cache.set(key, (version, additions, time.time_ns(), payload), timeout=self.timeout)
 
 
 def _fresh(cached, version, additions, grace_seconds) -> bool:
