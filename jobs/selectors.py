@@ -124,6 +124,15 @@ def can_see_bid_count(user, job: Job) -> bool:
     return bool(user is not None and user.is_authenticated and (user.is_staff or job.homeowner_id == user.pk))
 
 
+def sees_open_jobs_as_public(user, homeowner_ids) -> bool:
+    """Whether `user` sees open jobs of these homeowners as everyone does, with no address and
+    no bid count: of an open job only its owner and staff see more (can_see_address,
+    can_see_bid_count). Decides who may share a cached listing of open jobs."""
+    if user is None or not user.is_authenticated:
+        return True
+    return not user.is_staff and user.pk not in homeowner_ids
+
+
 def with_bid_count(queryset: QuerySet[Job]) -> QuerySet[Job]:
     """Annotate `bid_total` (live bids). Only ever shown to the owner and staff."""
     from bids.models import Bid

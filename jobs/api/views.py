@@ -9,9 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contracts import services as contract_services
+from core.cache import SharedPages
 from core.exceptions import ValidationFailed
 from jobs import selectors, services
 from jobs.models import Category, Job
+from jobs.signals import ADDITIONS_GRACE_SECONDS, PAGE_CACHE
 
 from .filters import JobFilter
 from .serializers import (
@@ -43,6 +45,14 @@ class CategoryListView(generics.ListAPIView):
     queryset = Category.objects.all()
 
 
+# The open-jobs listing is what partners poll most; every caller who sees its jobs as the
+# public does gets the same page, so it is shared like the board's pages for signed-out
+# visitors: stale at once when a listed job changes or leaves, a new job shows within the
+# board's grace, and the lifetime bounds what no save announces (a homeowner's new name).
+LISTING_CACHE_SECONDS = 30
+_OWN_JOBS = {"true", "1"}
+
+
 class JobListCreateView(generics.ListCreateAPIView):
     """Open jobs (anyone), or with mine=true the caller's own jobs; POST creates a job (homeowners)."""
 
@@ -54,6 +64,25 @@ class JobListCreateView(generics.ListCreateAPIView):
 
     def get_queryset(self):
         return Job.objects.none()  # JobFilter builds the real queryset from the selectors
+
+    def list(self, request, *args, **kwargs):
+        if any(value.lower() in _OWN_JOBS for value in request.query_params.getlist("mine")):
+            return super().list(request, *args, **kwargs)  # the caller's own jobs: personal
+        shelf = SharedPages(PAGE_CACHE, LISTING_CACHE_SECONDS, ADDITIONS_GRACE_SECONDS)
+        # The absolute URL: links (next page, photos) are built from the host that was asked.
+        key = shelf.key("api:" + request.build_absolute_uri())
+        cached, stamp = shelf.lookup(key)
+        if cached is not None and selectors.sees_open_jobs_as_public(request.user, cached["owners"]):
+            response = Response(cached["body"])
+            response["X-Page-Cache"] = "hit"
+            return response
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        owners = {job.homeowner_id for job in page}
+        if all(job.status == Job.Status.OPEN for job in page) and selectors.sees_open_jobs_as_public(request.user, owners):
+            shelf.store(key, stamp, {"owners": owners, "body": response.data})
+            response["X-Page-Cache"] = "miss"
+        return response
 
     @extend_schema(request=JobWriteSerializer, responses={201: JobSerializer, **ERRORS})
     def post(self, request):
