@@ -59,9 +59,9 @@ class Command(BaseCommand):
         contract = Contract.objects.filter(status="active").order_by("created_at").first()
         party = contract.homeowner if contract else owner
         near = User.objects.filter(email__startswith="lt-contractor-").order_by("email").first() or contractor
-        # (label, who, url, page cache): "cold" invalidates the anonymous page cache before
-        # every request, so the figure is the server's own work; "cached" is what most
-        # anonymous visitors get.
+        # (label, who, url, page cache): "cold" invalidates the shared pages (anonymous HTML,
+        # the API's open-jobs listing) before every request, so the figure is the server's own
+        # work; "cached" is what most anonymous visitors and partners get.
         shapes = [
             ("board, anonymous, cold", None, "/jobs/", "cold"),
             ("board, anonymous, cached", None, "/jobs/", "cached"),
@@ -73,7 +73,8 @@ class Command(BaseCommand):
             ("contract page, homeowner", party, f"/contracts/{contract.pk}/" if contract else None, None),
             ("dashboard, homeowner", party, "/dashboard/", None),
             ("dashboard, contractor", near, "/dashboard/", None),
-            ("API GET /api/v1/jobs/", None, "/api/v1/jobs/", None),
+            ("API GET /api/v1/jobs/, cold", None, "/api/v1/jobs/", "cold"),
+            ("API GET /api/v1/jobs/, shared", None, "/api/v1/jobs/", "cached"),
         ]
         total = Job.objects.filter(status=Job.Status.OPEN).count()
         self.stdout.write(f"{connection.vendor}: {total} open jobs; {options['requests']} requests per shape")
