@@ -16,7 +16,7 @@
     list.appendChild(li);
   }
 
-  input.addEventListener("change", function () {
+  function show() {
     list.textContent = "";
     var files = Array.prototype.slice.call(input.files || []);
     if (files.length > MAX_FILES) {
@@ -33,5 +33,11 @@
         row(file.name + " (" + mb + ")", false);
       }
     });
-  });
+  }
+
+  input.addEventListener("change", show);
+  // Files chosen before this script ran, or put back by the browser on the back button,
+  // fire no change event: list them too.
+  window.addEventListener("pageshow", show);
+  show();
 }());
