@@ -133,6 +133,13 @@ def sees_open_jobs_as_public(user, homeowner_ids) -> bool:
     return not user.is_staff and user.pk not in homeowner_ids
 
 
+def listing_is_public_to(user, jobs) -> bool:
+    """Whether `user`'s view of this listing is everyone's, so it may be stored for others:
+    open jobs only (a hired contractor sees more of an awarded one), none of them `user`'s."""
+    return (all(job.status == Job.Status.OPEN for job in jobs)
+            and sees_open_jobs_as_public(user, {job.homeowner_id for job in jobs}))
+
+
 def with_bid_count(queryset: QuerySet[Job]) -> QuerySet[Job]:
     """Annotate `bid_total` (live bids). Only ever shown to the owner and staff."""
     from bids.models import Bid

@@ -78,9 +78,8 @@ class JobListCreateView(generics.ListCreateAPIView):
             return response
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        owners = {job.homeowner_id for job in page}
-        if all(job.status == Job.Status.OPEN for job in page) and selectors.sees_open_jobs_as_public(request.user, owners):
-            shelf.store(key, stamp, {"owners": owners, "body": response.data})
+        if selectors.listing_is_public_to(request.user, page):
+            shelf.store(key, stamp, {"owners": {job.homeowner_id for job in page}, "body": response.data})
             response["X-Page-Cache"] = "miss"
         return response
 

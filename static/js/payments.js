@@ -36,8 +36,7 @@
   }
 
   input.addEventListener("change", show);
-  // Files chosen before this script ran, or put back by the browser on the back button,
-  // fire no change event: list them too.
+  // Files chosen before this script ran, or put back by the browser on the back button, fire
+  // no change event; pageshow comes with every load, first or restored: list them then.
   window.addEventListener("pageshow", show);
-  show();
 }());
